@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Recipe } from '../../scripts/lib/recipe.ts';
+
+/** Our own remuxer (source beside this file): RTSP in, RTMP or recordings out, stream copy. */
+export const avworkerMin: Recipe = {
+  name: 'avworker-min',
+  version: '0.1.0',
+  license: 'GPL-2.0-only',
+  licenseFiles: ['avworker-min.c'],
+  depends: ['ffmpeg'],
+  programs: () => [{ path: 'usr/bin/avworker-min' }],
+  async build(ctx) {
+    const out = path.join(ctx.destDir, 'usr/bin/avworker-min');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await ctx.run('build', [
+      ctx.env.CC,
+      ...ctx.env.CFLAGS.split(' '),
+      '-std=c11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${path.join(ctx.sysroot, 'usr/include')}`,
+      path.join(ctx.srcDir, 'avworker-min.c'),
+      `-L${path.join(ctx.sysroot, 'usr/lib')}`,
+      ...ctx.env.LDFLAGS.split(' '),
+      '-lavformat',
+      '-lavcodec',
+      '-lavutil',
+      '-lm',
+      '-o',
+      out,
+    ]);
+  },
+};

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { cmakeBuild } from '../../scripts/lib/builders.ts';
+import type { Recipe } from '../../scripts/lib/recipe.ts';
+
+/**
+ * Modules linked into the static binary, in load order (mod_indexfile before
+ * mod_staticfile, or `/` answers 403). mod_authn_file is mod_auth's file backend.
+ */
+export const LIGHTTPD_MODULES = [
+  'mod_access',
+  'mod_alias',
+  'mod_redirect',
+  'mod_setenv',
+  'mod_auth',
+  'mod_authn_file',
+  'mod_cgi',
+  'mod_accesslog',
+  'mod_indexfile',
+  'mod_staticfile',
+];
+
+export const lighttpd: Recipe = {
+  name: 'lighttpd',
+  version: '1.4.69',
+  license: 'BSD-3-Clause',
+  licenseFiles: ['COPYING'],
+  source: {
+    url: 'https://download.lighttpd.net/lighttpd/releases-1.4.x/lighttpd-1.4.69.tar.xz',
+    sha256: '16ac8db95e719629ba61949b99f8a26feba946a81d185215b28379bb4116b0b4',
+    debian: 'lighttpd',
+  },
+  depends: ['pcre2'],
+  programs: () => [{ path: 'usr/sbin/lighttpd', smoke: ['-V'] }],
+  async build(ctx) {
+    // A static lighttpd registers exactly the modules this header lists.
+    fs.writeFileSync(path.join(ctx.srcDir, 'src/plugin-static.h'), LIGHTTPD_MODULES.map((m) => `PLUGIN_INIT(${m})\n`).join(''));
+    await cmakeBuild(ctx, {
+      cflags: [`-I${path.join(ctx.recipeDir, 'compat')}`, '-DPCRE2_STATIC'],
+      defines: {
+        BUILD_STATIC: true,
+        WITH_PCRE2: true,
+        WITH_ZLIB: false,
+      },
+    });
+  },
+};
