@@ -22,6 +22,9 @@ export const log = {
   warn(msg: string): void {
     process.stderr.write(`${stamp()} warning: ${msg}\n`);
   },
+  error(msg: string): void {
+    process.stderr.write(`${stamp()} error: ${msg}\n`);
+  },
   detail(msg: string): void {
     if (process.env.CAMFW_VERBOSE) process.stderr.write(`${stamp()}   ${msg}\n`);
   },

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Starts camfw's services from the card. Run by the camera's entry script as
+#   busybox sh start.sh CARD_DIR
+# where CARD_DIR holds bin/, usr/, etc/ and www/.
+set -u
+
+CAMFW_ROOT="${1:?usage: start.sh CARD_DIR}"
+export CAMFW_ROOT
+BB="$CAMFW_ROOT/bin/busybox"
+RUN=/tmp/camfw
+
+"$BB" mkdir -p "$RUN/bin"
+# FAT cards cannot hold the applet symlinks: make them in RAM when the card has none.
+if [ ! -e "$CAMFW_ROOT/bin/ls" ]; then
+	"$BB" --install -s "$RUN/bin"
+fi
+PATH="$RUN/bin:$CAMFW_ROOT/bin:$CAMFW_ROOT/sbin:$CAMFW_ROOT/usr/bin:$CAMFW_ROOT/usr/sbin:$PATH"
+export PATH
+
+echo "camfw: $(cat "$CAMFW_ROOT/etc/camfw/build.txt" 2>/dev/null | head -n 1)"
+echo "camfw: starting lighttpd"
+if lighttpd -f "$CAMFW_ROOT/etc/lighttpd.conf"; then
+	echo "camfw: lighttpd started (pid $(cat "$RUN/lighttpd.pid" 2>/dev/null))"
+else
+	echo "camfw: lighttpd failed to start; see $RUN/lighttpd-error.log"
+	exit 1
+fi

@@ -1,0 +1,10 @@
+#!/bin/sh
+# camfw entry point on the YI Home. The stock /home/init.sh mounts the card on
+# /home/hd1 and runs this file if it exists, then exits: from here on this script
+# owns the boot.
+ROOT=/home/hd1/test
+
+exec >>/tmp/camfw.log 2>&1
+echo "camfw: equip_test.sh from $ROOT"
+
+exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

@@ -1,0 +1,87 @@
+#!/usr/bin/env tsx
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
+import { buildInfo } from './lib/build-info.ts';
+import { buildRecipes } from './lib/builder.ts';
+import { camera, MODEL_IDS } from './lib/cameras.ts';
+import { buildCard, CARD_RECIPES } from './lib/card.ts';
+import { main } from './lib/cli.ts';
+import { ensureHostPackages } from './lib/host-deps.ts';
+import { elapsed, log, step } from './lib/log.ts';
+import { paths } from './lib/paths.ts';
+import { DEFAULT_BUILD_OPTIONS, type BuildOptions } from './lib/recipe.ts';
+
+const HELP = `usage: npm run build [-- OPTIONS]      (or build:fang, build:yi)
+
+Builds camfw's SD-card images from source into output/<model>/.
+
+options:
+  --model fang|yi|all          camera to build for (default: all)
+                                 fang  Xiaomi Xiaofang (Sonix SN98660): MBR image, vfat + ext2
+                                 yi    YI Home (Hi3518): card tree as FAT32 image and zip
+  --toolchain ID               musl-armv5te (default), hisiv100 (YI's SDK) or sn986 (Xiaofang's
+                               SDK); a vendor toolchain is used by default when configured
+  --toolchain-archive URL|PATH archive of the vendor toolchain (or CAMFW_HISIV100_TOOLCHAIN /
+                               CAMFW_SN986_TOOLCHAIN in the environment)
+  --toolchain-sha256 HEX       its sha256 (or CAMFW_HISIV100_TOOLCHAIN_SHA256 /
+                               CAMFW_SN986_TOOLCHAIN_SHA256)
+  --ffmpeg-cli                 also build the ffmpeg program (not put on the cards)
+  --jobs N                     parallel compile jobs (default: number of CPUs, ${os.availableParallelism()} here)
+  --verbose                    print every command camfw runs
+  -h, --help                   this text
+
+environment:
+  SOURCE_DATE_EPOCH            timestamp for every file in the images (default: last commit)
+  CAMFW_OUTPUT                 output directory (default: output/ in the repository)
+
+Downloads are verified by sha256 and cached in output/dl/; build logs are in output/logs/.`;
+
+main(async () => {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string', default: 'all' },
+      toolchain: { type: 'string' },
+      'toolchain-archive': { type: 'string' },
+      'toolchain-sha256': { type: 'string' },
+      'ffmpeg-cli': { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  if (values.verbose) process.env.CAMFW_VERBOSE = '1';
+  const models = values.model === 'all' ? [...MODEL_IDS] : [camera(values.model!).id];
+  const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
+  const archive = values['toolchain-archive'];
+  const archiveSha = values['toolchain-sha256'];
+  if (!!archive !== !!archiveSha) throw new Error('--toolchain-archive and --toolchain-sha256 go together');
+  const vendorSource = archive ? { source: archive, sha256: archiveSha!.toLowerCase() } : undefined;
+  const options: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: values['ffmpeg-cli']! };
+
+  const t0 = Date.now();
+  await step('host packages', () => ensureHostPackages('build'));
+  const info = await buildInfo();
+  const summary: string[] = [];
+  for (const id of models) {
+    const cam = camera(id);
+    const tcId = chooseToolchain(cam, { id: values.toolchain, vendorSource });
+    const tc = await step(`toolchain ${tcId}`, () => setupToolchain(tcId, vendorSource));
+    log.info(`${id}: ${cam.name} with ${tc.description}`);
+    const recipes = options.ffmpegCli ? [...CARD_RECIPES, 'ffmpeg'] : CARD_RECIPES;
+    const built = await buildRecipes(recipes, tc, options, jobs);
+    const artifacts = await buildCard({ camera: cam, tc, built, info, options });
+    for (const a of artifacts)
+      summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
+  }
+  log.info(`done in ${elapsed(t0)}: camfw ${info.version} (${info.revision})`);
+  console.log(`\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\nchecksums: ${models.map((m) => path.relative(process.cwd(), path.join(paths.model(m), 'SHA256SUMS'))).join(', ')}`);
+});
