@@ -26,6 +26,22 @@ export interface CardInput {
   options: BuildOptions;
 }
 
+/** output/<model>/build.json: what was built, for users and for the tests. */
+export interface CardRecord {
+  model: string;
+  version: string;
+  revision: string;
+  sourceDateEpoch: number;
+  toolchain: string;
+  artifacts: string[];
+}
+
+export function readCardRecord(model: string): CardRecord {
+  const file = path.join(paths.model(model), 'build.json');
+  if (!fs.existsSync(file)) throw new Error(`no ${model} card in ${paths.model(model)}: run \`npm run build:${model}\` first`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as CardRecord;
+}
+
 export interface Artifact {
   file: string;
   what: string;
@@ -138,5 +154,14 @@ export async function buildCard(input: CardInput): Promise<Artifact[]> {
   );
   const sums = await Promise.all(artifacts.map(async (a) => `${await sha256File(a.file)}  ${path.basename(a.file)}`));
   fs.writeFileSync(path.join(out, 'SHA256SUMS'), sums.join('\n') + '\n');
+  const record: CardRecord = {
+    model: input.camera.id,
+    version: input.info.version,
+    revision: input.info.revision,
+    sourceDateEpoch: input.info.sourceDateEpoch,
+    toolchain: input.tc.id,
+    artifacts: artifacts.map((a) => path.basename(a.file)),
+  };
+  fs.writeFileSync(path.join(out, 'build.json'), JSON.stringify(record, null, 2) + '\n');
   return artifacts;
 }
