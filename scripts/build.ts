@@ -8,7 +8,8 @@ import { buildInfo } from './lib/build-info.ts';
 import { buildRecipes } from './lib/builder.ts';
 import { camera, MODEL_IDS } from './lib/cameras.ts';
 import { buildCard, CARD_RECIPES } from './lib/card.ts';
-import { main } from './lib/cli.ts';
+import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
+import { RECIPES } from '../recipes/index.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
 import { elapsed, log, step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
@@ -22,12 +23,9 @@ options:
   --model fang|yi|all          camera to build for (default: all)
                                  fang  Xiaomi Xiaofang (Sonix SN98660): MBR image, vfat + ext2
                                  yi    YI Home (Hi3518): card tree as FAT32 image and zip
-  --toolchain ID               musl-armv5te (default), hisiv100 (YI's SDK) or sn986 (Xiaofang's
-                               SDK); a vendor toolchain is used by default when configured
-  --toolchain-archive URL|PATH archive of the vendor toolchain (or CAMFW_HISIV100_TOOLCHAIN /
-                               CAMFW_SN986_TOOLCHAIN in the environment)
-  --toolchain-sha256 HEX       its sha256 (or CAMFW_HISIV100_TOOLCHAIN_SHA256 /
-                               CAMFW_SN986_TOOLCHAIN_SHA256)
+${TOOLCHAIN_HELP}
+  --recipes NAME[,NAME...]     build only these recipes (and what they need), no card images;
+                               known: ${RECIPES.map((r) => r.name).join(', ')}
   --ffmpeg-cli                 also build the ffmpeg program (not put on the cards)
   --jobs N                     parallel compile jobs (default: number of CPUs, ${os.availableParallelism()} here)
   --verbose                    print every command camfw runs
@@ -43,9 +41,8 @@ main(async () => {
   const { values } = parseArgs({
     options: {
       model: { type: 'string', default: 'all' },
-      toolchain: { type: 'string' },
-      'toolchain-archive': { type: 'string' },
-      'toolchain-sha256': { type: 'string' },
+      ...TOOLCHAIN_OPTIONS,
+      recipes: { type: 'string' },
       'ffmpeg-cli': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -61,10 +58,8 @@ main(async () => {
   const models = values.model === 'all' ? [...MODEL_IDS] : [camera(values.model!).id];
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
-  const archive = values['toolchain-archive'];
-  const archiveSha = values['toolchain-sha256'];
-  if (!!archive !== !!archiveSha) throw new Error('--toolchain-archive and --toolchain-sha256 go together');
-  const vendorSource = archive ? { source: archive, sha256: archiveSha!.toLowerCase() } : undefined;
+  const choice = toolchainChoice(values);
+  const only = values.recipes?.split(',').filter(Boolean);
   const options: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: values['ffmpeg-cli']! };
 
   const t0 = Date.now();
@@ -73,9 +68,14 @@ main(async () => {
   const summary: string[] = [];
   for (const id of models) {
     const cam = camera(id);
-    const tcId = chooseToolchain(cam, { id: values.toolchain, vendorSource });
-    const tc = await step(`toolchain ${tcId}`, () => setupToolchain(tcId, vendorSource));
+    const tcId = chooseToolchain(cam, choice);
+    const tc = await step(`toolchain ${tcId}`, () => setupToolchain(tcId, choice.vendorSource));
     log.info(`${id}: ${cam.name} with ${tc.description}`);
+    if (only) {
+      const built = await buildRecipes(only, tc, options, jobs);
+      for (const b of built.values()) summary.push(`  ${path.relative(process.cwd(), b.stageDir)}  ${b.recipe.name} ${b.recipe.version} [${tc.id}]`);
+      continue;
+    }
     const recipes = options.ffmpegCli ? [...CARD_RECIPES, 'ffmpeg'] : CARD_RECIPES;
     const built = await buildRecipes(recipes, tc, options, jobs);
     const artifacts = await buildCard({ camera: cam, tc, built, info, options });
@@ -83,5 +83,9 @@ main(async () => {
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }
   log.info(`done in ${elapsed(t0)}: camfw ${info.version} (${info.revision})`);
-  console.log(`\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\nchecksums: ${models.map((m) => path.relative(process.cwd(), path.join(paths.model(m), 'SHA256SUMS'))).join(', ')}`);
+  if (only) console.log(`\nstaging trees:\n${summary.join('\n')}`);
+  else
+    console.log(
+      `\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\nchecksums: ${models.map((m) => path.relative(process.cwd(), path.join(paths.model(m), 'SHA256SUMS'))).join(', ')}`,
+    );
 });
