@@ -151,14 +151,23 @@ async function buildOne(r: Recipe, tc: Toolchain, options: BuildOptions, key: st
   fs.rmSync(work, { recursive: true, force: true });
 }
 
+/** Every recipe to build for `names`, dependencies first, with its cache key. */
+export function planBuild(names: string[], tc: Toolchain, options: BuildOptions): Array<{ recipe: Recipe; key: string }> {
+  const keys = new Map<string, string>();
+  return buildOrder(names).map((recipe) => {
+    const key = recipeKey(recipe, tc, options, (recipe.depends ?? []).map((d) => keys.get(d)!));
+    keys.set(recipe.name, key);
+    return { recipe, key };
+  });
+}
+
 /**
  * Builds `names` and their dependencies with toolchain `tc`, each into its own staging
  * tree, skipping every recipe whose inputs hash to the key its tree was built with.
  */
 export async function buildRecipes(names: string[], tc: Toolchain, options: BuildOptions, jobs = os.availableParallelism()): Promise<Map<string, BuiltRecipe>> {
   const built = new Map<string, BuiltRecipe>();
-  for (const r of buildOrder(names)) {
-    const key = recipeKey(r, tc, options, (r.depends ?? []).map((d) => built.get(d)!.key));
+  for (const { recipe: r, key } of planBuild(names, tc, options)) {
     const dir = stageDir(tc, r.name);
     const rebuilt = await withLock(`build-${tc.id}-${r.name}`, async () => {
       const have = fs.existsSync(path.join(dir, KEY_FILE)) ? fs.readFileSync(path.join(dir, KEY_FILE), 'utf8').trim() : '';

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { paths } from './paths.ts';
@@ -91,7 +92,7 @@ export async function ensureDownload(name: string, sha256: string, origins: Orig
   }
   const failures: string[] = [];
   for (const origin of origins) {
-    const tmp = path.join(paths.dl, `.${name}.${process.pid}.${Date.now()}.part`);
+    const tmp = path.join(paths.dl, `.${name}.${process.pid}.${crypto.randomUUID()}.part`);
     try {
       log.info(`fetch ${name} from ${origin.describe}`);
       await origin.fetchTo(tmp);
