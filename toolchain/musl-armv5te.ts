@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lockIdentity, unpackDebs, type DebSet } from '../scripts/lib/deb-lock.ts';
 import { toolchainIdentity, type Toolchain } from './types.ts';
-import { writeWrappers } from './wrappers.ts';
+import { writeFileAtomic, writeWrappers } from './wrappers.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -59,7 +59,7 @@ function rewriteSpecs(root: string): string {
     .replaceAll(`-isystem /usr/include/${MUSL}`, `-isystem ${root}/usr/include/${MUSL} -idirafter ${kernelHeaders}`);
   if (specs.includes(' /usr/') || specs.includes('-L/usr/')) throw new Error(`musl specs still name /usr after rewriting: ${original}`);
   const out = path.join(root, 'camfw-musl.specs');
-  fs.writeFileSync(out, specs);
+  writeFileAtomic(out, specs);
   return out;
 }
 

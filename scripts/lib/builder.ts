@@ -120,7 +120,6 @@ async function buildOne(r: Recipe, tc: Toolchain, options: BuildOptions, key: st
     PKG_CONFIG_PATH: '',
   };
   const ctx: BuildContext = {
-    recipe: r,
     tc,
     options,
     srcDir,
@@ -130,10 +129,6 @@ async function buildOne(r: Recipe, tc: Toolchain, options: BuildOptions, key: st
     sysroot,
     jobs,
     env,
-    dep: (name) => {
-      if (!(r.depends ?? []).includes(name)) throw new Error(`recipe ${r.name} uses ${name} but does not list it in depends`);
-      return stageDir(tc, name);
-    },
     run: (stepName, argv, opts = {}) =>
       step(`${r.name}: ${stepName}`, () =>
         run(argv, { cwd: buildDir, ...opts, env: { ...env, ...opts.env }, logFile: path.join(logDir, `${stepName}.log`) }),

@@ -14,6 +14,7 @@ import { paths } from './paths.ts';
 import type { BuildOptions } from './recipe.ts';
 import { sha256File } from './hash.ts';
 import { step } from './log.ts';
+import { withLock } from './lock.ts';
 
 /** The recipes whose programs go on every card. */
 export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min'];
@@ -146,6 +147,10 @@ async function yiCard(input: CardInput, out: string): Promise<Artifact[]> {
 
 /** Assembles the card for `input.camera` under output/<model>/ and writes SHA256SUMS. */
 export async function buildCard(input: CardInput): Promise<Artifact[]> {
+  return withLock(`card-${input.camera.id}`, () => writeCard(input));
+}
+
+async function writeCard(input: CardInput): Promise<Artifact[]> {
   const out = paths.model(input.camera.id);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });

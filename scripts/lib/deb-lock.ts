@@ -5,6 +5,7 @@ import { ensureDownload, type Origin } from './download.ts';
 import { paths } from './paths.ts';
 import { run } from './run.ts';
 import { sha256 } from './hash.ts';
+import { withLock } from './lock.ts';
 
 /**
  * A set of Debian packages pinned by version and sha256 in a lock file under the
@@ -86,14 +87,16 @@ export async function fetchDebs(set: DebSet): Promise<string[]> {
  */
 export async function unpackDebs(set: DebSet, into = paths.toolchains): Promise<string> {
   const dest = path.join(into, `${set.id}-${lockIdentity(set)}`);
-  if (fs.existsSync(path.join(dest, '.camfw-complete'))) return dest;
-  const debs = await fetchDebs(set);
-  const tmp = `${dest}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  for (const deb of debs) await run(['dpkg-deb', '-x', deb, tmp]);
-  fs.writeFileSync(path.join(tmp, '.camfw-complete'), debs.map((d) => path.basename(d)).join('\n') + '\n');
-  fs.rmSync(dest, { recursive: true, force: true });
-  fs.renameSync(tmp, dest);
-  return dest;
+  return withLock(`unpack-${set.id}`, async () => {
+    if (fs.existsSync(path.join(dest, '.camfw-complete'))) return dest;
+    const debs = await fetchDebs(set);
+    const tmp = `${dest}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    for (const deb of debs) await run(['dpkg-deb', '-x', deb, tmp]);
+    fs.writeFileSync(path.join(tmp, '.camfw-complete'), debs.map((d) => path.basename(d)).join('\n') + '\n');
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.renameSync(tmp, dest);
+    return dest;
+  });
 }

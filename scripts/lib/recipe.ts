@@ -19,7 +19,6 @@ export interface Program {
 }
 
 export interface BuildContext {
-  recipe: Recipe;
   tc: Toolchain;
   options: BuildOptions;
   /** Unpacked source (or a copy of the recipe's own source directory). */
@@ -33,8 +32,6 @@ export interface BuildContext {
   jobs: number;
   /** The staging trees of all dependencies merged: headers in usr/include, libraries in usr/lib. */
   sysroot: string;
-  /** Staging tree of a dependency. */
-  dep(name: string): string;
   /** Cross-compilation environment: CC, AR, STRIP ..., CFLAGS, LDFLAGS, pkg-config set to the sysroot. */
   env: Record<string, string>;
   /** Runs a tool for step `stepName`; its output goes to that step's log file. */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { $ } from 'zx';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -102,6 +103,40 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   }
   log.detail(`  exit ${code} in ${elapsed(t0)}`);
   return { stdout: result.stdout, stderr: result.stderr, code };
+}
+
+export interface BackgroundProcess {
+  /** Everything the program wrote to stderr so far. */
+  stderr(): string;
+  /** Stops the program (SIGTERM) and waits for it to end. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a long-running program (an emulated camera) in the background. Like `run`, it
+ * records the command, duration and exit status in output/logs/commands.log, when it ends.
+ */
+export function startBackground(argv: readonly string[], opts: { cwd?: string } = {}): BackgroundProcess {
+  const cmd = formatCommand(argv);
+  const t0 = Date.now();
+  log.detail(`$ ${cmd} &`);
+  const proc = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<void>((resolve) =>
+    proc.on('close', (code, signal) => {
+      recordCommand(`${cmd} &`, opts.cwd, Date.now() - t0, code ?? (signal === 'SIGTERM' ? 0 : 128));
+      resolve();
+    }),
+  );
+  proc.on('error', (e) => (stderr += `cannot start ${argv[0]}: ${e.message}\n`));
+  return {
+    stderr: () => stderr,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 function recordCommand(cmd: string, cwd: string | undefined, ms: number, code: number): void {

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../../scripts/lib/paths.ts';
-import { run, formatCommand } from '../../scripts/lib/run.ts';
-import { log } from '../../scripts/lib/log.ts';
+import { run, startBackground } from '../../scripts/lib/run.ts';
 import { moduleLoadOrder, prepareKernel } from './kernel.ts';
 
 const FIRMWARE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'firmware');
@@ -84,19 +82,12 @@ export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybo
     '-device', 'virtio-net-device,netdev=net0',
     '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',
   ];
-  log.detail(`$ ${formatCommand(argv)}`);
-  const proc: ChildProcess = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+  const qemu = startBackground(argv);
   return {
     url: `http://127.0.0.1:${port}/`,
     consoleLog,
-    console: () => `${fs.readFileSync(consoleLog, 'utf8')}${stderr ? `\n[qemu stderr]\n${stderr}` : ''}`,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
+    console: () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`,
+    stop: () => qemu.stop(),
   };
 }
 
