@@ -29,7 +29,7 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'fdisk', why: 'sfdisk writes the MBR partition tables', for: 'build' },
   { name: 'qemu-user', why: 'qemu-arm runs the ARM programs as an ARM926', for: 'test' },
   { name: 'qemu-system-arm', why: 'boots the emulated cameras', for: 'test' },
-  { name: 'cpio', why: 'packs the emulated cameras' initramfs', for: 'test' },
+  { name: 'cpio', why: 'packs the initramfs of the emulated cameras', for: 'test' },
   { name: 'binutils', why: 'readelf checks ARM attributes of the programs', for: 'test' },
   { name: 'ffmpeg', why: 'makes test video and reads back what avworker-min wrote', for: 'test' },
 ];
