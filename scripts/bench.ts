@@ -30,7 +30,7 @@ function median(xs: number[]): number {
 
 async function timeBuild(): Promise<number> {
   const t0 = Date.now();
-  await run([process.execPath, '--import', 'tsx', path.join(paths.root, 'scripts/build.ts')], { logFile: path.join(paths.output, 'bench', 'build.log') });
+  await run([path.join(paths.root, 'node_modules/.bin/tsx'), path.join(paths.root, 'scripts/build.ts')], { logFile: path.join(paths.output, 'bench', 'build.log') });
   return (Date.now() - t0) / 1000;
 }
 

@@ -34,7 +34,7 @@ async function makeFakeSdk(into: string, prefix: string): Promise<string> {
 }
 
 function cli(script: 'toolchain' | 'build', args: string[], env: Record<string, string> = {}) {
-  return run([process.execPath, '--import', 'tsx', path.join(paths.root, 'scripts', `${script}.ts`), ...args], {
+  return run([path.join(paths.root, 'node_modules/.bin/tsx'), path.join(paths.root, 'scripts', `${script}.ts`), ...args], {
     allowFail: true,
     env: { CAMFW_OUTPUT: path.join(dir, 'output'), CAMFW_HISIV100_TOOLCHAIN: undefined, CAMFW_HISIV100_TOOLCHAIN_SHA256: undefined, ...env },
     timeoutMs: 600_000,

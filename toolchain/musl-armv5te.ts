@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lockIdentity, unpackDebs, type DebSet } from '../scripts/lib/deb-lock.ts';
+import { paths } from '../scripts/lib/paths.ts';
 import { toolchainIdentity, type Toolchain } from './types.ts';
 import { writeFileAtomic, writeWrappers } from './wrappers.ts';
 
@@ -82,6 +83,7 @@ export async function setupMusl(): Promise<Toolchain> {
     libc: 'musl 1.2.3',
     triple: MUSL,
     crossPrefix,
+    reproducibleCflags: [`-ffile-prefix-map=${paths.output}=/camfw`],
     identity: toolchainIdentity('musl-armv5te', lockIdentity(muslDebs)),
   };
 }

@@ -16,6 +16,11 @@ export interface Toolchain {
    * with the target flags and the right libc; ar, strip, readelf ... sit beside it.
    */
   crossPrefix: string;
+  /**
+   * Flags for reproducible output that this compiler understands (gcc >= 8 maps build
+   * paths out of __FILE__ with -ffile-prefix-map; the vendor gcc 4.x cannot).
+   */
+  reproducibleCflags: string[];
   /** Changes whenever the compiler or its wrappers change; part of every build-cache key. */
   identity: string;
 }

@@ -120,6 +120,7 @@ export async function setupVendor(def: VendorToolchainDef, src: VendorSource): P
     libc: def.libc,
     triple: def.triple,
     crossPrefix,
+    reproducibleCflags: [],
     identity: toolchainIdentity(def.id, `${src.sha256}:${found.prefix}`),
   };
 }

@@ -50,6 +50,7 @@ export const busybox: Recipe = {
     const make = ['make', '-C', ctx.srcDir, `O=${ctx.buildDir}`, `CROSS_COMPILE=${ctx.tc.crossPrefix}`, 'HOSTCC=gcc'];
     const env = { CC: undefined, CFLAGS: undefined, LDFLAGS: undefined, CPP: undefined, AR: undefined, LD: undefined };
     const fragment = parseFragment(fs.readFileSync(path.join(ctx.recipeDir, FRAGMENT), 'utf8'));
+    fragment.set('CONFIG_EXTRA_CFLAGS', JSON.stringify(ctx.tc.reproducibleCflags.join(' ')));
     const configFile = path.join(ctx.buildDir, '.config');
     // BusyBox's Kconfig resets KCONFIG_ALLCONFIG choices on allnoconfig's second pass,
     // so start from allnoconfig, set the fragment, and let oldconfig settle dependencies.

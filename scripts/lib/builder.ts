@@ -73,9 +73,27 @@ export function stageDir(tc: Toolchain, name: string): string {
   return path.join(paths.stage, tc.id, name);
 }
 
-function crossEnv(tc: Toolchain): Record<string, string> {
+/**
+ * The date a recipe's source is from: the newest file in an upstream tarball, or the last
+ * commit of our own recipe directory. Builds that stamp a date (BusyBox's banner) use it
+ * through SOURCE_DATE_EPOCH, so it never comes from the clock.
+ */
+async function sourceDate(r: Recipe, srcDir: string): Promise<number> {
+  if (!r.source) {
+    const git = await run(['git', '-C', paths.root, 'log', '-1', '--format=%ct', '--', path.relative(paths.root, recipeDir(r))], { allowFail: true });
+    return Number(git.stdout.trim()) || 0;
+  }
+  let newest = 0;
+  for (const rel of fs.readdirSync(srcDir, { recursive: true }) as string[]) newest = Math.max(newest, fs.lstatSync(path.join(srcDir, rel)).mtimeMs);
+  return Math.floor(newest / 1000);
+}
+
+function crossEnv(tc: Toolchain, sourceDateEpoch: number): Record<string, string> {
   const p = tc.crossPrefix;
   return {
+    TZ: 'UTC',
+    LC_ALL: 'C',
+    SOURCE_DATE_EPOCH: String(sourceDateEpoch),
     CROSS_COMPILE: p,
     CC: `${p}gcc`,
     CPP: `${p}cpp`,
@@ -87,7 +105,7 @@ function crossEnv(tc: Toolchain): Record<string, string> {
     STRIP: `${p}strip`,
     OBJCOPY: `${p}objcopy`,
     READELF: `${p}readelf`,
-    CFLAGS: '-Os -pipe -ffunction-sections -fdata-sections',
+    CFLAGS: ['-Os', '-pipe', '-ffunction-sections', '-fdata-sections', ...tc.reproducibleCflags].join(' '),
     LDFLAGS: '-static -Wl,--gc-sections',
   };
 }
@@ -114,7 +132,7 @@ async function buildOne(r: Recipe, tc: Toolchain, options: BuildOptions, key: st
     fs.cpSync(recipeDir(r), srcDir, { recursive: true });
   }
   const env = {
-    ...crossEnv(tc),
+    ...crossEnv(tc, await sourceDate(r, srcDir)),
     PKG_CONFIG_LIBDIR: path.join(sysroot, 'usr/lib/pkgconfig'),
     PKG_CONFIG_SYSROOT_DIR: sysroot,
     PKG_CONFIG_PATH: '',
