@@ -32,6 +32,8 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'cpio', why: 'packs the initramfs of the emulated cameras', for: 'test' },
   { name: 'binutils', why: 'readelf checks ARM attributes of the programs', for: 'test' },
   { name: 'ffmpeg', why: 'makes test video and reads back what avworker-min wrote', for: 'test' },
+  { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
+  { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },
 ];
 
 async function missing(names: string[]): Promise<string[]> {

@@ -15,8 +15,9 @@ export interface FatOptions {
 /**
  * Writes `tree` into a new FAT image without mounting it. mkfs.vfat --invariant and a
  * fixed volume id make the boot sector constant; files are added one directory at a time
- * in sorted order (never `mcopy -s`, which follows readdir order) with TZ=UTC, so the
- * same tree gives the same bytes. Symlinks cannot live on FAT: the caller leaves them out.
+ * in sorted order (never `mcopy -s`, which follows readdir order) with TZ=UTC, and every
+ * time stamp is SOURCE_DATE_EPOCH (mtools' own clock; the source files' times are not
+ * read), so the same tree gives the same bytes. Symlinks cannot live on FAT.
  */
 export async function makeFat(tree: string, img: string, o: FatOptions): Promise<void> {
   fs.rmSync(img, { force: true });
@@ -32,6 +33,6 @@ export async function makeFat(tree: string, img: string, o: FatOptions): Promise
   for (const dir of dirs) {
     if (dir) await run(['mmd', '-i', img, `::/${dir}`], { env });
     const files = entries.filter((e) => e.kind === 'file' && path.posix.dirname(e.rel) === (dir || '.'));
-    if (files.length) await run(['mcopy', '-i', img, '-p', '-m', ...files.map((f) => f.abs), `::/${dir}${dir ? '/' : ''}`], { env });
+    if (files.length) await run(['mcopy', '-i', img, '-p', ...files.map((f) => f.abs), `::/${dir}${dir ? '/' : ''}`], { env });
   }
 }
