@@ -11,6 +11,7 @@ import { buildCard, CARD_RECIPES } from './lib/card.ts';
 import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
 import { RECIPES } from '../recipes/index.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
+import { generatePassword, loadConfig } from './lib/config.ts';
 import { elapsed, log, step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
 import { DEFAULT_BUILD_OPTIONS, type BuildOptions } from './lib/recipe.ts';
@@ -20,6 +21,9 @@ const HELP = `usage: npm run build [-- OPTIONS]      (or build:fang, build:yi)
 Builds camfw's SD-card images from source into output/<model>/.
 
 options:
+  --config FILE                the card configuration (JSON; see config/example.json and
+                               config/camfw.schema.json); without it, the defaults and a
+                               generated web password, printed at the end
   --model fang|yi|all          camera to build for (default: all)
                                  fang  Xiaomi Xiaofang (Sonix SN98660): MBR image, vfat + ext2
                                  yi    YI Home (Hi3518): card tree as FAT32 image and zip
@@ -40,6 +44,7 @@ Downloads are verified by sha256 and cached in output/dl/; build logs are in out
 main(async () => {
   const { values } = parseArgs({
     options: {
+      config: { type: 'string' },
       model: { type: 'string', default: 'all' },
       ...TOOLCHAIN_OPTIONS,
       recipes: { type: 'string' },
@@ -55,6 +60,7 @@ main(async () => {
     return;
   }
   if (values.verbose) process.env.CAMFW_VERBOSE = '1';
+  const config = loadConfig(values.config);
   const models = values.model === 'all' ? [...MODEL_IDS] : [camera(values.model!).id];
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
@@ -66,6 +72,7 @@ main(async () => {
   await step('host packages', () => ensureHostPackages('build'));
   const info = await buildInfo();
   const summary: string[] = [];
+  const generated: string[] = [];
   for (const id of models) {
     const cam = camera(id);
     const tcId = chooseToolchain(cam, choice);
@@ -78,7 +85,9 @@ main(async () => {
     }
     const recipes = options.ffmpegCli ? [...CARD_RECIPES, 'ffmpeg'] : CARD_RECIPES;
     const built = await buildRecipes(recipes, tc, options, jobs);
-    const artifacts = await buildCard({ camera: cam, tc, built, info, options });
+    const webPassword = config.web.password ?? generatePassword();
+    if (!config.web.password) generated.push(`  ${id}: user ${config.web.user}, password ${webPassword}`);
+    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }
@@ -88,4 +97,6 @@ main(async () => {
     console.log(
       `\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\nchecksums: ${models.map((m) => path.relative(process.cwd(), path.join(paths.model(m), 'SHA256SUMS'))).join(', ')}`,
     );
+  if (generated.length)
+    console.log(`\nweb UI login, generated for this build and shown only now (set web.password in --config to choose it):\n${generated.join('\n')}`);
 });

@@ -19,12 +19,15 @@ describe('emulated camera boots the card and serves its page', () => {
       const busybox = path.join((await cardPrograms(model)).built.get('busybox')!.stageDir, 'bin/busybox');
       const cam = await bootCamera(model, image, busybox);
       try {
-        const page = await waitForPage(cam.url, BOOT_TIMEOUT_MS).catch((e: Error) => {
+        const page = await waitForPage(`${cam.url}public/build.txt`, BOOT_TIMEOUT_MS).catch((e: Error) => {
           throw new Error(`${e.message}\n--- console ---\n${cam.console().slice(-4000)}`);
         });
         t.diagnostic(`${model}: boot to page ${(page.ms / 1000).toFixed(1)} s`);
-        assert.match(page.body, new RegExp(`<dd id="model">${model}</dd>`));
-        assert.ok(page.body.includes(`camfw ${record.version} (${record.revision})`), `page is not from this build:\n${page.body}`);
+        assert.match(page.body, new RegExp(`^model=${model}$`, 'm'));
+        assert.ok(page.body.includes(`build=camfw ${record.version} (${record.revision})`), `page is not from this build:\n${page.body}`);
+        const ui = await fetch(cam.url);
+        assert.equal(ui.status, 401, 'the web UI answers without a login');
+        assert.match(ui.headers.get('www-authenticate') ?? '', /Basic realm="camfw"/);
         assert.match(cam.console(), model === 'fang' ? /hotplug runs \/media\/mmcblk0p1\/snx_autorun.sh/ : /init.sh runs \/home\/hd1\/test\/equip_test.sh/);
       } finally {
         await cam.stop();

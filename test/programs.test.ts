@@ -4,17 +4,29 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { CAMERA_KERNELS } from '../scripts/lib/cameras.ts';
-import { run } from '../scripts/lib/run.ts';
-import { paths } from '../scripts/lib/paths.ts';
+import { camera, CAMERA_KERNELS } from '../scripts/lib/cameras.ts';
+import { run, startBackground } from '../scripts/lib/run.ts';
 import { LIGHTTPD_MODULES } from '../recipes/lighttpd/recipe.ts';
 import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
 import { cardPrograms, tmpDir, type Built } from './helpers.ts';
+import { freePort, waitForPage } from './qemu/camera.ts';
+import { validateConfig } from '../scripts/lib/config.ts';
+import { populateCardDir } from '../scripts/lib/card.ts';
+
+import { buildInfo } from '../scripts/lib/build-info.ts';
 
 let b: Built;
 before(async () => {
   b = await cardPrograms('fang');
 });
+
+/** A card directory (fang's data/) rendered from `config` into a temporary directory. */
+async function renderCard(config: unknown, password: string): Promise<string> {
+  const dir = tmpDir('card');
+  const input = { camera: camera('fang'), tc: b.tc, built: b.built, info: await buildInfo(), options: DEFAULT_BUILD_OPTIONS, config: validateConfig(config), webPassword: password };
+  populateCardDir(input, dir, true);
+  return dir;
+}
 
 function stagePath(recipe: string, rel: string): string {
   return path.join(b.built.get(recipe)!.stageDir, rel);
@@ -52,9 +64,8 @@ describe('every card program', () => {
 describe('lighttpd', () => {
   test('accepts the card configuration and every module the web UI needs', async () => {
     const lighttpd = stagePath('lighttpd', 'usr/sbin/lighttpd');
-    const root = tmpDir('lighttpd');
-    fs.mkdirSync(path.join(root, 'www'));
-    const cardConf = path.join(paths.overlays, 'common/etc/lighttpd.conf');
+    const root = await renderCard({}, 'some password');
+    const cardConf = path.join(root, 'etc/lighttpd.conf');
     const allModules = path.join(root, 'all-modules.conf');
     fs.writeFileSync(
       allModules,
@@ -80,6 +91,31 @@ describe('lighttpd', () => {
       assert.equal(card.code, 0, `card config on ${kernel}: ${card.stderr}${card.stdout}`);
       const all = await qemu(kernel, lighttpd, ['-tt', '-f', allModules]);
       assert.equal(all.code, 0, `modules on ${kernel}: ${all.stderr}${all.stdout}`);
+    }
+  });
+});
+
+describe('lighttpd with a card rendered from a configuration', () => {
+  test('serves /public/ to anyone and the UI only with the configured login', async () => {
+    const port = await freePort();
+    const password = 'a test password';
+    const dir = await renderCard({ web: { user: 'owner', password, port } }, password);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'etc/lighttpd.htpasswd'), 'utf8'), new RegExp(password));
+    fs.mkdirSync('/tmp/camfw', { recursive: true });
+    const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '2.6.35.12', '-E', `CAMFW_ROOT=${dir}`, path.join(dir, 'usr/sbin/lighttpd'), '-D', '-f', path.join(dir, 'etc/lighttpd.conf')]);
+    try {
+      const url = `http://127.0.0.1:${port}/`;
+      const pub = await waitForPage(`${url}public/build.txt`, 30_000);
+      assert.match(pub.body, /^model=fang$/m);
+      const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
+      assert.equal((await fetch(url)).status, 401);
+      assert.equal((await fetch(url, { headers: basic('owner', 'wrong password') })).status, 401);
+      assert.equal((await fetch(url, { headers: basic('admin', password) })).status, 401);
+      const ok = await fetch(url, { headers: basic('owner', password) });
+      assert.equal(ok.status, 200, server.stderr());
+      assert.match(await ok.text(), /<dd id="model">fang<\/dd>/);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -13,6 +13,8 @@ import { cardPrograms, hostPackages, tmpDir } from './helpers.ts';
 
 const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
 const BUILD = path.join(paths.root, 'scripts/build.ts');
+/** A fixed web password: a generated one is new in every build. */
+const CONFIG = path.join(paths.root, 'test/fixtures/config.json');
 
 /** An output directory that shares downloads, toolchains and compiled recipes with output/: only the image stage runs. */
 function imageStageOutput(parent: string): string {
@@ -24,7 +26,7 @@ function imageStageOutput(parent: string): string {
 
 /** Runs the build with `umask` and, when given, under `wrapper` (e.g. faketime). */
 async function buildImages(out: string, umask: string, wrapper: string, env: Record<string, string>, cwd: string): Promise<void> {
-  const r = await run(['sh', '-c', `umask ${umask}; exec ${wrapper} "$0" "$1" --jobs 1`, TSX, BUILD], {
+  const r = await run(['sh', '-c', `umask ${umask}; exec ${wrapper} "$0" "$1" --config "$2" --jobs 1`, TSX, BUILD, CONFIG], {
     cwd,
     env: { CAMFW_OUTPUT: out, ...env },
     allowFail: true,

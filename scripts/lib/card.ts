@@ -15,6 +15,8 @@ import type { BuildOptions } from './recipe.ts';
 import { sha256File } from './hash.ts';
 import { step } from './log.ts';
 import { withLock } from './lock.ts';
+import type { CamfwConfig } from './config.ts';
+import { configFiles, WEB_REALM, writeConfigFiles } from './card-config.ts';
 
 /** The recipes whose programs go on every card. */
 export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min'];
@@ -25,6 +27,9 @@ export interface CardInput {
   built: Map<string, BuiltRecipe>;
   info: BuildInfo;
   options: BuildOptions;
+  config: CamfwConfig;
+  /** The web UI password: from the configuration, or generated for this build. */
+  webPassword: string;
 }
 
 /** output/<model>/build.json: what was built, for users and for the tests. */
@@ -87,13 +92,21 @@ function templateView(input: CardInput): Record<string, unknown> {
     buildDate: new Date(info.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
     toolchain: tc.id,
     libc: tc.libc,
+    webPort: input.config.web.port,
+    webRealm: WEB_REALM,
   };
 }
 
-/** The programs and common files for one card directory (fang: data/, yi: test/). */
-function populateCardDir(input: CardInput, dir: string, symlinks: boolean): void {
+/**
+ * The programs, common files and configuration for one card directory (fang: data/,
+ * yi: test/). Returns the secret files' paths relative to the directory.
+ */
+export function populateCardDir(input: CardInput, dir: string, symlinks: boolean): string[] {
   installPrograms(input, dir, symlinks);
   applyOverlay(path.join(paths.overlays, 'common'), dir, templateView(input));
+  const files = configFiles(input.config, input.camera.id, input.webPassword);
+  writeConfigFiles(dir, files);
+  return files.filter((f) => f.secret).map((f) => f.rel);
 }
 
 /** Fixed per-model ids, so that the same inputs give the same image bytes. */
@@ -106,20 +119,22 @@ async function fangCard(input: CardInput, out: string): Promise<Artifact[]> {
   const p1 = path.join(tree, 'p1');
   const p2 = path.join(tree, 'p2');
   applyOverlay(path.join(paths.overlays, 'fang', 'p1'), p1, templateView(input));
-  populateCardDir(input, path.join(p2, 'data'), true);
-  for (const t of [p1, p2]) normaliseTree(t, input.info.sourceDateEpoch);
+  const secrets = populateCardDir(input, path.join(p2, 'data'), true);
+  normaliseTree(p1, input.info.sourceDateEpoch);
+  normaliseTree(p2, input.info.sourceDateEpoch, new Set(secrets.map((s) => `data/${s}`)));
+  const { fangBootMiB, fangDataMiB } = input.config.images;
 
   const sde = input.info.sourceDateEpoch;
   const id = fixedId('fang', 'ext2');
   const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
   const p1img = path.join(out, 'work', 'p1.vfat');
   const p2img = path.join(out, 'work', 'p2.ext2');
-  await makeFat(p1, p1img, { sizeMiB: 64, label: 'CAMFW', volumeId: fixedId('fang', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
-  await makeExt2(p2, p2img, { sizeMiB: 32, label: 'camfw-data', uuid, sourceDateEpoch: sde });
+  await makeFat(p1, p1img, { sizeMiB: fangBootMiB, label: 'CAMFW', volumeId: fixedId('fang', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
+  await makeExt2(p2, p2img, { sizeMiB: fangDataMiB, label: 'camfw-data', uuid, sourceDateEpoch: sde });
   const img = path.join(out, 'camfw-fang.img');
   await makeMbrDisk(img, 0x66616e67, [
-    { image: p1img, type: 'c', sizeMiB: 64 },
-    { image: p2img, type: '83', sizeMiB: 32 },
+    { image: p1img, type: 'c', sizeMiB: fangBootMiB },
+    { image: p2img, type: '83', sizeMiB: fangDataMiB },
   ]);
   fs.rmSync(path.join(out, 'work'), { recursive: true, force: true });
   return [{ file: img, what: 'SD card image: MBR, p1 vfat (snx_autorun.sh, bootstrap/), p2 ext2 (data/)' }];
@@ -128,14 +143,15 @@ async function fangCard(input: CardInput, out: string): Promise<Artifact[]> {
 async function yiCard(input: CardInput, out: string): Promise<Artifact[]> {
   const tree = path.join(out, 'tree');
   applyOverlay(path.join(paths.overlays, 'yi'), tree, templateView(input));
-  populateCardDir(input, path.join(tree, 'test'), false);
-  normaliseTree(tree, input.info.sourceDateEpoch);
+  const secrets = populateCardDir(input, path.join(tree, 'test'), false);
+  normaliseTree(tree, input.info.sourceDateEpoch, new Set(secrets.map((s) => `test/${s}`)));
 
   const sde = input.info.sourceDateEpoch;
+  const sizeMiB = input.config.images.yiCardMiB;
   const fat = path.join(out, 'work', 'p1.vfat');
-  await makeFat(tree, fat, { sizeMiB: 64, label: 'CAMFW', volumeId: fixedId('yi', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
+  await makeFat(tree, fat, { sizeMiB, label: 'CAMFW', volumeId: fixedId('yi', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
   const img = path.join(out, 'camfw-yi.img');
-  await makeMbrDisk(img, 0x79690000, [{ image: fat, type: 'c', sizeMiB: 64 }]);
+  await makeMbrDisk(img, 0x79690000, [{ image: fat, type: 'c', sizeMiB }]);
   fs.rmSync(path.join(out, 'work'), { recursive: true, force: true });
   const zip = path.join(out, 'camfw-yi.zip');
   await makeZip(tree, zip, sde);

@@ -39,7 +39,7 @@ export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out:
   fs.rmSync(root, { recursive: true, force: true });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {

@@ -29,10 +29,13 @@ export function walkTree(root: string): TreeEntry[] {
   return out;
 }
 
-/** Sets every timestamp in the tree to `epoch` and normalises modes (0755 dirs and programs, 0644 files). */
-export function normaliseTree(root: string, epoch: number): void {
+/**
+ * Sets every timestamp in the tree to `epoch` and normalises modes whatever the umask:
+ * 0755 for directories and programs, 0600 for the `secret` paths, 0644 for other files.
+ */
+export function normaliseTree(root: string, epoch: number, secret: ReadonlySet<string> = new Set()): void {
   for (const e of walkTree(root).reverse()) {
-    if (e.kind === 'file') fs.chmodSync(e.abs, e.mode & 0o111 ? 0o755 : 0o644);
+    if (e.kind === 'file') fs.chmodSync(e.abs, e.mode & 0o111 ? 0o755 : secret.has(e.rel) ? 0o600 : 0o644);
     if (e.kind === 'dir') fs.chmodSync(e.abs, 0o755);
     fs.lutimesSync(e.abs, epoch, epoch);
   }

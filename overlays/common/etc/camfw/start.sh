@@ -17,8 +17,17 @@ fi
 PATH="$RUN/bin:$CAMFW_ROOT/bin:$CAMFW_ROOT/sbin:$CAMFW_ROOT/usr/bin:$CAMFW_ROOT/usr/sbin:$PATH"
 export PATH
 
-echo "camfw: $(cat "$CAMFW_ROOT/etc/camfw/build.txt" 2>/dev/null | head -n 1)"
-echo "camfw: starting lighttpd"
+echo "camfw: $(head -n 1 "$CAMFW_ROOT/etc/camfw/build.txt" 2>/dev/null)"
+# shellcheck source=/dev/null
+. "$CAMFW_ROOT/etc/camfw/settings.conf"
+TZ="$CAMFW_TZ"
+export TZ
+
+if [ "$CAMFW_SERVICE_WEB" != 1 ]; then
+	echo "camfw: web UI disabled in the configuration"
+	exit 0
+fi
+echo "camfw: starting lighttpd on port $CAMFW_WEB_PORT"
 if lighttpd -f "$CAMFW_ROOT/etc/lighttpd.conf"; then
 	echo "camfw: lighttpd started (pid $(cat "$RUN/lighttpd.pid" 2>/dev/null))"
 else

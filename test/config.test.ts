@@ -1,0 +1,81 @@
+// The user configuration: defaults, refusals that name key, value and what is allowed,
+// secrets kept out of anything shown, and the committed JSON Schema in step with the code.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { jsonSchema, loadConfig, redactConfig, secretKeys, validateConfig } from '../scripts/lib/config.ts';
+import { apr1, configFiles, htpasswdLine, wpaPsk } from '../scripts/lib/card-config.ts';
+import { paths } from '../scripts/lib/paths.ts';
+import { run } from '../scripts/lib/run.ts';
+import { tmpDir } from './helpers.ts';
+
+describe('configuration', () => {
+  test('an empty configuration gets every default', () => {
+    const c = validateConfig({});
+    assert.equal(c.timezone, 'UTC0');
+    assert.deepEqual(c.web, { user: 'admin', port: 80 });
+    assert.deepEqual(c.video, { resolution: '1920x1080', fps: 15, bitrateKbps: 2048 });
+    assert.equal(c.services.telnet, false);
+    assert.equal(c.wifi, undefined);
+    assert.deepEqual(c.images, { fangBootMiB: 64, fangDataMiB: 32, yiCardMiB: 64 });
+  });
+
+  test('the example configuration is valid', () => {
+    const c = loadConfig(path.join(paths.root, 'config/example.json'));
+    assert.equal(c.hostname, 'front-door');
+  });
+
+  test('bad values are refused together, naming key, value and what is allowed', () => {
+    assert.throws(
+      () => validateConfig({ hostname: 'Front Door', video: { fps: 60, resolution: '4k' }, web: { password: 'short' }, services: { rtmp: true }, extra: 1 }),
+      (e: Error) => {
+        assert.match(e.message, /hostname: "Front Door" is not allowed: lower-case letters, digits and inner hyphens/);
+        assert.match(e.message, /video\.fps: 60 is not allowed: 1 to 30/);
+        assert.match(e.message, /video\.resolution: "4k" is not allowed: one of 1920x1080, 1280x720, 640x360/);
+        assert.match(e.message, /web\.password: \(secret, not shown\) is not allowed: at least 8 characters/);
+        assert.match(e.message, /extra: unknown key/);
+        assert.match(e.message, /services\.rtmp: true needs stream\.url/);
+        assert.doesNotMatch(e.message, /short/);
+        return true;
+      },
+    );
+    assert.throws(() => validateConfig({ wifi: { ssid: 'home' } }), /wifi\.psk: missing \(required when wifi is given\)/);
+    assert.throws(() => validateConfig({ timezone: 'Europe/Berlin' }), /timezone: "Europe\/Berlin" is not allowed: a POSIX TZ string/);
+    assert.throws(() => validateConfig({ images: { fangBootMiB: 8 } }), /images\.fangBootMiB: 8 is not allowed: 33 to 1024/);
+  });
+
+  test('a file that is not JSON, or missing, is named', () => {
+    const dir = tmpDir('config');
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ "web": ');
+    assert.throws(() => loadConfig(path.join(dir, 'bad.json')), /bad\.json is not valid JSON/);
+    assert.throws(() => loadConfig(path.join(dir, 'none.json')), /cannot read config .*none\.json/);
+  });
+
+  test('secrets are redacted and stored on the card only in the form the camera needs', () => {
+    assert.deepEqual(secretKeys(), ['wifi.psk', 'web.password', 'stream.key']);
+    const c = validateConfig({ wifi: { ssid: 'home', psk: 'wifi secret 1' }, web: { password: 'web secret 1' }, stream: { url: 'rtmp://x/live', key: 'stream-secret' } });
+    const shown = JSON.stringify(redactConfig(c));
+    for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret']) assert.ok(!shown.includes(s), s);
+    const files = configFiles(c, 'fang', 'web secret 1');
+    const all = files.map((f) => f.content).join('\n');
+    assert.ok(!all.includes('wifi secret 1') && !all.includes('web secret 1'));
+    assert.ok(files.find((f) => f.rel === 'etc/camfw/stream-key.conf')!.secret);
+    assert.ok(all.includes(`psk=${wpaPsk('home', 'wifi secret 1')}`));
+  });
+
+  test('password hashes match openssl and wpa_passphrase conventions', async () => {
+    const openssl = await run(['openssl', 'passwd', '-apr1', '-salt', 'Zz./0123', 'p@ss word'], { allowFail: true });
+    if (openssl.code === 0) assert.equal(apr1('p@ss word', 'Zz./0123'), openssl.stdout.trim());
+    assert.equal(apr1('password', 'abcdefgh'), '$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1');
+    assert.equal(htpasswdLine('admin', 'password'), htpasswdLine('admin', 'password'));
+    assert.notEqual(htpasswdLine('admin', 'password'), htpasswdLine('admin', 'password2'));
+    // IEEE 802.11i-2004 test vector
+    assert.equal(wpaPsk('IEEE', 'password'), 'f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e');
+  });
+
+  test('config/camfw.schema.json is what `npm run schema` writes', () => {
+    const committed = fs.readFileSync(path.join(paths.root, 'config/camfw.schema.json'), 'utf8');
+    assert.equal(committed, JSON.stringify(jsonSchema(), null, 2) + '\n', 'run `npm run schema` and commit the result');
+  });
+});
