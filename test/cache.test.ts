@@ -9,7 +9,7 @@ import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
 import type { Toolchain } from '../toolchain/types.ts';
 import { cardPrograms } from './helpers.ts';
 
-const fakeTc = (identity: string): Toolchain => ({ id: 'musl-armv5te', description: '', libc: '', triple: '', crossPrefix: '/nonexistent/', reproducibleCflags: [], identity });
+const fakeTc = (identity: string): Toolchain => ({ id: 'musl-armv5te', description: '', libc: '', triple: '', crossPrefix: '/nonexistent/', reproducibleCflags: [], linkedLicenses: [], identity });
 const keys = (tc: Toolchain, options = DEFAULT_BUILD_OPTIONS) => new Map(planBuild(CARD_RECIPES, tc, options).map((p) => [p.recipe.name, p.key]));
 const changed = (a: Map<string, string>, b: Map<string, string>) => [...a.keys()].filter((k) => a.get(k) !== b.get(k)).sort();
 

@@ -12,6 +12,7 @@ import { cardPrograms, tmpDir, type Built } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
 import { populateCardDir } from '../scripts/lib/card.ts';
+import { CardTree } from '../scripts/lib/manifest.ts';
 
 import { buildInfo } from '../scripts/lib/build-info.ts';
 
@@ -24,7 +25,7 @@ before(async () => {
 async function renderCard(config: unknown, password: string): Promise<string> {
   const dir = tmpDir('card');
   const input = { camera: camera('fang'), tc: b.tc, built: b.built, info: await buildInfo(), options: DEFAULT_BUILD_OPTIONS, config: validateConfig(config), webPassword: password };
-  populateCardDir(input, dir, true);
+  populateCardDir(input, new CardTree(dir), '', true);
   return dir;
 }
 

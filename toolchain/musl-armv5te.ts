@@ -84,6 +84,10 @@ export async function setupMusl(): Promise<Toolchain> {
     triple: MUSL,
     crossPrefix,
     reproducibleCflags: [`-ffile-prefix-map=${paths.output}=/camfw`],
+    linkedLicenses: [
+      { name: 'musl', file: path.join(root, 'usr/share/doc/musl/copyright') },
+      { name: 'libgcc', file: path.join(root, 'usr/share/doc/gcc-12-arm-linux-gnueabi-base/copyright') },
+    ],
     identity: toolchainIdentity('musl-armv5te', lockIdentity(muslDebs)),
   };
 }

@@ -21,6 +21,8 @@ export interface Toolchain {
    * paths out of __FILE__ with -ffile-prefix-map; the vendor gcc 4.x cannot).
    */
   reproducibleCflags: string[];
+  /** Licences of the libraries every static program carries (C library, libgcc): name and file. */
+  linkedLicenses: Array<{ name: string; file: string }>;
   /** Changes whenever the compiler or its wrappers change; part of every build-cache key. */
   identity: string;
 }

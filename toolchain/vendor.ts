@@ -121,6 +121,8 @@ export async function setupVendor(def: VendorToolchainDef, src: VendorSource): P
     triple: def.triple,
     crossPrefix,
     reproducibleCflags: [],
+    // The SDK archives carry no licence files camfw can rely on: see licenses/README.
+    linkedLicenses: [],
     identity: toolchainIdentity(def.id, `${src.sha256}:${found.prefix}`),
   };
 }

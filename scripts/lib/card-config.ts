@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { CamfwConfig } from './config.ts';
 
 /** The realm of the web UI's HTTP authentication; part of every htdigest hash. */
@@ -80,6 +78,8 @@ export function wpaPsk(ssid: string, passphrase: string): string {
 export interface CardFile {
   /** Path below the card directory. */
   rel: string;
+  /** Which setting it carries, for the manifest. */
+  what: string;
   content: string;
   /** Derived from a secret: the manifest records the file but not its hash. */
   secret: boolean;
@@ -94,6 +94,7 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
   const files: CardFile[] = [
     {
       rel: 'etc/camfw/settings.conf',
+      what: 'settings',
       secret: false,
       content:
         '# camfw settings, from the build configuration. Sourced by etc/camfw/start.sh.\n' +
@@ -108,11 +109,12 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
           ...Object.fromEntries(Object.entries(config.services).map(([k, v]) => [`CAMFW_SERVICE_${k.toUpperCase()}`, v])),
         }),
     },
-    { rel: 'etc/lighttpd.htpasswd', secret: true, content: htpasswdLine(config.web.user, webPassword) },
+    { rel: 'etc/lighttpd.htpasswd', what: 'web login', secret: true, content: htpasswdLine(config.web.user, webPassword) },
   ];
   if (config.wifi)
     files.push({
       rel: 'etc/wpa_supplicant.conf',
+      what: 'wifi',
       secret: true,
       content: [
         'ctrl_interface=/var/run/wpa_supplicant',
@@ -125,13 +127,6 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
       ].join('\n'),
     });
   if (config.stream?.key)
-    files.push({ rel: 'etc/camfw/stream-key.conf', secret: true, content: shellAssignments({ CAMFW_STREAM_KEY: config.stream.key }) });
+    files.push({ rel: 'etc/camfw/stream-key.conf', what: 'stream key', secret: true, content: shellAssignments({ CAMFW_STREAM_KEY: config.stream.key }) });
   return files;
-}
-
-export function writeConfigFiles(dir: string, files: CardFile[]): void {
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f.rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f.rel), f.content, { mode: f.secret ? 0o600 : 0o644 });
-  }
 }

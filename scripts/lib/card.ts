@@ -4,19 +4,23 @@ import type { Toolchain } from '../../toolchain/types.ts';
 import type { BuildInfo } from './build-info.ts';
 import type { BuiltRecipe } from './builder.ts';
 import type { Camera } from './cameras.ts';
+import { BUDGETS, checkFileBudget, checkTreeBudget, partitionLimit } from './budgets.ts';
+import { configFiles, WEB_REALM } from './card-config.ts';
+import type { CamfwConfig } from './config.ts';
+import { redactConfig } from './config.ts';
+import { sha256File } from './hash.ts';
+import { makeMbrDisk } from './images/disk.ts';
 import { makeExt2 } from './images/ext2.ts';
 import { makeFat } from './images/fat.ts';
-import { makeMbrDisk } from './images/disk.ts';
 import { normaliseTree } from './images/tree.ts';
 import { makeZip } from './images/zip.ts';
+import { writeLicenses } from './licenses.ts';
+import { withLock } from './lock.ts';
+import { step } from './log.ts';
+import { CardTree, manifestOf } from './manifest.ts';
 import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 import type { BuildOptions } from './recipe.ts';
-import { sha256File } from './hash.ts';
-import { step } from './log.ts';
-import { withLock } from './lock.ts';
-import type { CamfwConfig } from './config.ts';
-import { configFiles, WEB_REALM, writeConfigFiles } from './card-config.ts';
 
 /** The recipes whose programs go on every card. */
 export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min'];
@@ -54,18 +58,21 @@ export interface Artifact {
 }
 
 /**
- * Copies the card recipes' programs into `dest` at their staging paths. With
+ * Copies the card recipes' programs into `sub` of the card at their staging paths. With
  * `symlinks`, the staging tree's links to those programs come too (busybox applets).
  */
-export function installPrograms(input: CardInput, dest: string, symlinks: boolean): void {
+function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks: boolean): void {
+  const dest = path.join(tree.root, sub);
   for (const name of CARD_RECIPES) {
     const b = input.built.get(name);
     if (!b) throw new Error(`card needs recipe ${name}, which was not built`);
+    const origin = { recipe: name, version: b.recipe.version };
     const programs = b.recipe.programs(input.options).map((p) => p.path);
     for (const rel of programs) {
       fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
       fs.copyFileSync(path.join(b.stageDir, rel), path.join(dest, rel));
       fs.chmodSync(path.join(dest, rel), 0o755);
+      tree.record(path.posix.join(sub, rel), origin);
     }
     if (!symlinks) continue;
     for (const rel of fs.readdirSync(b.stageDir, { recursive: true }) as string[]) {
@@ -76,6 +83,7 @@ export function installPrograms(input: CardInput, dest: string, symlinks: boolea
       if (!programs.includes(path.posix.normalize(path.posix.join(path.posix.dirname(rel), target)))) continue;
       fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
       fs.symlinkSync(target, path.join(dest, rel));
+      tree.record(path.posix.join(sub, rel), origin);
     }
   }
 }
@@ -97,16 +105,23 @@ function templateView(input: CardInput): Record<string, unknown> {
   };
 }
 
-/**
- * The programs, common files and configuration for one card directory (fang: data/,
- * yi: test/). Returns the secret files' paths relative to the directory.
- */
-export function populateCardDir(input: CardInput, dir: string, symlinks: boolean): string[] {
-  installPrograms(input, dir, symlinks);
-  applyOverlay(path.join(paths.overlays, 'common'), dir, templateView(input));
-  const files = configFiles(input.config, input.camera.id, input.webPassword);
-  writeConfigFiles(dir, files);
-  return files.filter((f) => f.secret).map((f) => f.rel);
+/** Applies overlays/<overlay> into `sub` of the card, recording each file's origin. */
+function overlay(input: CardInput, tree: CardTree, overlayDir: string, sub: string): void {
+  applyOverlay(path.join(paths.overlays, overlayDir), path.join(tree.root, sub), templateView(input), (rel, from) =>
+    tree.record(path.posix.join(sub, rel), { overlay: path.relative(paths.root, from) }),
+  );
+}
+
+/** The programs, common files and configuration for one card directory (fang: p2/data, yi: test). */
+export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean): void {
+  installPrograms(input, tree, sub, symlinks);
+  overlay(input, tree, 'common', sub);
+  for (const f of configFiles(input.config, input.camera.id, input.webPassword)) {
+    const rel = path.posix.join(sub, f.rel);
+    fs.mkdirSync(path.dirname(path.join(tree.root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(tree.root, rel), f.content);
+    tree.record(rel, { config: f.what }, f.secret);
+  }
 }
 
 /** Fixed per-model ids, so that the same inputs give the same image bytes. */
@@ -114,16 +129,18 @@ function fixedId(model: string, what: string): string {
   return Buffer.from(`${model}:${what}`).toString('hex').padEnd(32, '0').slice(0, 32);
 }
 
-async function fangCard(input: CardInput, out: string): Promise<Artifact[]> {
-  const tree = path.join(out, 'tree');
-  const p1 = path.join(tree, 'p1');
-  const p2 = path.join(tree, 'p2');
-  applyOverlay(path.join(paths.overlays, 'fang', 'p1'), p1, templateView(input));
-  const secrets = populateCardDir(input, path.join(p2, 'data'), true);
-  normaliseTree(p1, input.info.sourceDateEpoch);
-  normaliseTree(p2, input.info.sourceDateEpoch, new Set(secrets.map((s) => `data/${s}`)));
-  const { fangBootMiB, fangDataMiB } = input.config.images;
+async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
+  const p1 = path.join(tree.root, 'p1');
+  const p2 = path.join(tree.root, 'p2');
+  overlay(input, tree, 'fang/p1', 'p1');
+  populateCardDir(input, tree, 'p2/data', true);
+  // data/.resize is the marker that offers growing p2 to the card's size on the camera
+  overlay(input, tree, 'fang/p2', 'p2');
+  normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
+  const { fangBootMiB, fangDataMiB } = input.config.images;
+  checkTreeBudget('fang p1 (vfat)', p1, partitionLimit(BUDGETS.fangBootTree, fangBootMiB));
+  checkTreeBudget('fang p2 (ext2)', p2, partitionLimit(BUDGETS.fangDataTree, fangDataMiB));
   const sde = input.info.sourceDateEpoch;
   const id = fixedId('fang', 'ext2');
   const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
@@ -140,28 +157,32 @@ async function fangCard(input: CardInput, out: string): Promise<Artifact[]> {
   return [{ file: img, what: 'SD card image: MBR, p1 vfat (snx_autorun.sh, bootstrap/), p2 ext2 (data/)' }];
 }
 
-async function yiCard(input: CardInput, out: string): Promise<Artifact[]> {
-  const tree = path.join(out, 'tree');
-  applyOverlay(path.join(paths.overlays, 'yi'), tree, templateView(input));
-  const secrets = populateCardDir(input, path.join(tree, 'test'), false);
-  normaliseTree(tree, input.info.sourceDateEpoch, new Set(secrets.map((s) => `test/${s}`)));
+async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
+  overlay(input, tree, 'yi', '');
+  populateCardDir(input, tree, 'test', false);
+  normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
-  const sde = input.info.sourceDateEpoch;
   const sizeMiB = input.config.images.yiCardMiB;
+  checkTreeBudget('yi card', tree.root, partitionLimit(BUDGETS.yiCardTree, sizeMiB));
+  const sde = input.info.sourceDateEpoch;
   const fat = path.join(out, 'work', 'p1.vfat');
-  await makeFat(tree, fat, { sizeMiB, label: 'CAMFW', volumeId: fixedId('yi', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
+  await makeFat(tree.root, fat, { sizeMiB, label: 'CAMFW', volumeId: fixedId('yi', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
   const img = path.join(out, 'camfw-yi.img');
   await makeMbrDisk(img, 0x79690000, [{ image: fat, type: 'c', sizeMiB }]);
   fs.rmSync(path.join(out, 'work'), { recursive: true, force: true });
   const zip = path.join(out, 'camfw-yi.zip');
-  await makeZip(tree, zip, sde);
+  await makeZip(tree.root, zip, sde);
+  checkFileBudget('yi zip', zip, BUDGETS.yiZip);
   return [
     { file: img, what: 'SD card image: MBR, one FAT32 partition holding the card tree' },
     { file: zip, what: 'the card tree, to unpack onto a FAT32-formatted card' },
   ];
 }
 
-/** Assembles the card for `input.camera` under output/<model>/ and writes SHA256SUMS. */
+/**
+ * Assembles the card for `input.camera` under output/<model>/: the artifacts, SHA256SUMS,
+ * manifest.json (every file on the card and where it came from), licenses/ and build.json.
+ */
 export async function buildCard(input: CardInput): Promise<Artifact[]> {
   return withLock(`card-${input.camera.id}`, () => writeCard(input));
 }
@@ -170,11 +191,22 @@ async function writeCard(input: CardInput): Promise<Artifact[]> {
   const out = paths.model(input.camera.id);
   fs.rmSync(out, { recursive: true, force: true });
   fs.mkdirSync(out, { recursive: true });
+  const tree = new CardTree(path.join(out, 'tree'));
   const artifacts = await step(`${input.camera.id}: card images`, () =>
-    input.camera.id === 'fang' ? fangCard(input, out) : yiCard(input, out),
+    input.camera.id === 'fang' ? fangCard(input, tree, out) : yiCard(input, tree, out),
   );
   const sums = await Promise.all(artifacts.map(async (a) => `${await sha256File(a.file)}  ${path.basename(a.file)}`));
   fs.writeFileSync(path.join(out, 'SHA256SUMS'), sums.join('\n') + '\n');
+  const manifest = {
+    model: input.camera.id,
+    version: input.info.version,
+    revision: input.info.revision,
+    toolchain: input.tc.id,
+    config: redactConfig(input.config),
+    files: await manifestOf(tree),
+  };
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  await writeLicenses(path.join(out, 'licenses'), CARD_RECIPES.map((n) => input.built.get(n)!.recipe), input.tc);
   const record: CardRecord = {
     model: input.camera.id,
     version: input.info.version,
