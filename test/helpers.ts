@@ -8,6 +8,8 @@ import { CARD_RECIPES } from '../scripts/lib/card.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
 import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
+import { paths } from '../scripts/lib/paths.ts';
+import { run } from '../scripts/lib/run.ts';
 
 setQuiet(!process.env.CAMFW_VERBOSE);
 
@@ -42,4 +44,44 @@ export function cardPrograms(model: ModelId): Promise<Built> {
 
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `camfw-${prefix}-`));
+}
+
+const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
+const BUILD = path.join(paths.root, 'scripts/build.ts');
+/** A fixed web password: a generated one is new in every build. */
+export const TEST_CONFIG = path.join(paths.root, 'test/fixtures/config.json');
+
+/** An output directory that shares downloads, toolchains and compiled recipes with output/: only the image stage runs. */
+export function imageStageOutput(parent: string): string {
+  const out = path.join(parent, 'out');
+  fs.mkdirSync(out, { recursive: true });
+  for (const d of [paths.dl, paths.apt, paths.toolchains, paths.stage]) fs.symlinkSync(d, path.join(out, path.basename(d)));
+  return out;
+}
+
+export interface ImageBuild {
+  umask?: string;
+  /** A command the build runs under, e.g. faketime '...'. */
+  wrapper?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+  config?: string;
+  args?: string[];
+}
+
+/** Runs `npm run build` (the script itself) into `out`; returns its result without throwing. */
+export function runBuild(out: string, b: ImageBuild = {}) {
+  const script = `umask ${b.umask ?? '022'}; tsx="$0"; build="$1"; config="$2"; shift 2; exec ${b.wrapper ?? ''} "$tsx" "$build" --config "$config" --jobs 1 "$@"`;
+  return run(['sh', '-c', script, TSX, BUILD, b.config ?? TEST_CONFIG, ...(b.args ?? [])], {
+    cwd: b.cwd ?? paths.root,
+    env: { CAMFW_OUTPUT: out, ...b.env },
+    allowFail: true,
+    timeoutMs: 600_000,
+  });
+}
+
+/** Like runBuild, and it must succeed. */
+export async function buildImages(out: string, b: ImageBuild = {}): Promise<void> {
+  const r = await runBuild(out, b);
+  if (r.code !== 0) throw new Error(`build into ${out} failed:\n${r.stderr.slice(-3000)}`);
 }

@@ -7,33 +7,8 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { MODEL_IDS } from '../scripts/lib/cameras.ts';
 import { compareOutputs } from '../scripts/lib/compare.ts';
-import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
-import { cardPrograms, hostPackages, tmpDir } from './helpers.ts';
-
-const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
-const BUILD = path.join(paths.root, 'scripts/build.ts');
-/** A fixed web password: a generated one is new in every build. */
-const CONFIG = path.join(paths.root, 'test/fixtures/config.json');
-
-/** An output directory that shares downloads, toolchains and compiled recipes with output/: only the image stage runs. */
-function imageStageOutput(parent: string): string {
-  const out = path.join(parent, 'out');
-  fs.mkdirSync(out, { recursive: true });
-  for (const d of [paths.dl, paths.apt, paths.toolchains, paths.stage]) fs.symlinkSync(d, path.join(out, path.basename(d)));
-  return out;
-}
-
-/** Runs the build with `umask` and, when given, under `wrapper` (e.g. faketime). */
-async function buildImages(out: string, umask: string, wrapper: string, env: Record<string, string>, cwd: string): Promise<void> {
-  const r = await run(['sh', '-c', `umask ${umask}; exec ${wrapper} "$0" "$1" --config "$2" --jobs 1`, TSX, BUILD, CONFIG], {
-    cwd,
-    env: { CAMFW_OUTPUT: out, ...env },
-    allowFail: true,
-    timeoutMs: 600_000,
-  });
-  assert.equal(r.code, 0, r.stderr.slice(-3000));
-}
+import { buildImages, cardPrograms, hostPackages, imageStageOutput, tmpDir } from './helpers.ts';
 
 let a: string;
 let b: string;
@@ -42,8 +17,8 @@ before(async () => {
   for (const m of MODEL_IDS) await cardPrograms(m);
   a = imageStageOutput(tmpDir('repro-a'));
   b = imageStageOutput(path.join(tmpDir('repro-b'), 'deeper', 'dir'));
-  await buildImages(a, '022', '', { TZ: 'UTC', LC_ALL: 'C', USER: 'root', LOGNAME: 'root' }, paths.root);
-  await buildImages(b, '077', "faketime '2031-02-03 04:05:06'", { TZ: 'Pacific/Auckland', LC_ALL: 'C.UTF-8', USER: 'camera', LOGNAME: 'camera' }, b);
+  await buildImages(a, { env: { TZ: 'UTC', LC_ALL: 'C', USER: 'root', LOGNAME: 'root' } });
+  await buildImages(b, { umask: '077', wrapper: "faketime '2031-02-03 04:05:06'", env: { TZ: 'Pacific/Auckland', LC_ALL: 'C.UTF-8', USER: 'camera', LOGNAME: 'camera' }, cwd: b });
 });
 
 describe('image stage', () => {
@@ -55,7 +30,7 @@ describe('image stage', () => {
 
   test('a different SOURCE_DATE_EPOCH is detected and located', async () => {
     const c = imageStageOutput(tmpDir('repro-c'));
-    await buildImages(c, '022', '', { SOURCE_DATE_EPOCH: '1600000000' }, paths.root);
+    await buildImages(c, { env: { SOURCE_DATE_EPOCH: '1600000000' } });
     const diffs = await compareOutputs(a, c, ['fang']);
     assert.equal(diffs.length, 1);
     assert.equal(diffs[0].artifact, 'camfw-fang.img');

@@ -4,7 +4,8 @@ import { walkTree } from './tree.ts';
 
 /**
  * A zip of `tree` whose bytes depend only on the tree: entries in sorted order, every
- * time set to SOURCE_DATE_EPOCH, unix modes stored, no extra fields.
+ * time set to SOURCE_DATE_EPOCH, unix modes stored (the caller normalises them), no
+ * extra fields.
  */
 export async function makeZip(tree: string, out: string, sourceDateEpoch: number): Promise<void> {
   const zip = new yazl.ZipFile();
@@ -16,7 +17,7 @@ export async function makeZip(tree: string, out: string, sourceDateEpoch: number
     for (const e of walkTree(tree)) {
       if (e.kind === 'symlink') throw new Error(`zip for a FAT card cannot hold symlink ${e.rel}`);
       if (e.kind === 'dir') zip.addEmptyDirectory(e.rel, { mtime, mode: 0o40755, forceDosTimestamp: true });
-      else zip.addFile(e.abs, e.rel, { mtime, mode: e.mode & 0o111 ? 0o100755 : 0o100644, compress: true, forceDosTimestamp: true });
+      else zip.addFile(e.abs, e.rel, { mtime, mode: 0o100000 | e.mode, compress: true, forceDosTimestamp: true });
     }
   } finally {
     if (tz === undefined) delete process.env.TZ;
