@@ -28,6 +28,9 @@ options:
                                  fang  Xiaomi Xiaofang (Sonix SN98660): MBR image, vfat + ext2
                                  yi    YI Home (Hi3518): card tree as FAT32 image and zip
 ${TOOLCHAIN_HELP}
+  --vendor-dir DIR             the camera's proprietary files (fang: snx_rtsp_server,
+                               snx_isp_ctl, libsnx_*.so; see overlays/<model>/vendor.json);
+                               checked by sha256, never shipped by camfw itself
   --recipes NAME[,NAME...]     build only these recipes (and what they need), no card images;
                                known: ${RECIPES.map((r) => r.name).join(', ')}
   --ffmpeg-cli                 also build the ffmpeg program (not put on the cards)
@@ -48,6 +51,7 @@ main(async () => {
       model: { type: 'string', default: 'all' },
       ...TOOLCHAIN_OPTIONS,
       recipes: { type: 'string' },
+      'vendor-dir': { type: 'string' },
       'ffmpeg-cli': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -87,7 +91,7 @@ main(async () => {
     const built = await buildRecipes(recipes, tc, options, jobs);
     const webPassword = config.web.password ?? generatePassword();
     if (!config.web.password) generated.push(`  ${id}: user ${config.web.user}, password ${webPassword}`);
-    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword });
+    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword, vendorDir: values['vendor-dir'] });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }

@@ -18,9 +18,13 @@ import { writeLicenses } from './licenses.ts';
 import { withLock } from './lock.ts';
 import { step } from './log.ts';
 import { CardTree, manifestOf } from './manifest.ts';
+import { addVendorFiles, type VendorStatus } from './vendor.ts';
 import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 import type { BuildOptions } from './recipe.ts';
+
+/** Where the card directory is on each running camera. */
+const CARD_DIRS: Record<string, string> = { fang: '/media/mmcblk0p2/data', yi: '/home/hd1/test' };
 
 /** The recipes whose programs go on every card. */
 export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min'];
@@ -34,6 +38,8 @@ export interface CardInput {
   config: CamfwConfig;
   /** The web UI password: from the configuration, or generated for this build. */
   webPassword: string;
+  /** Where the user keeps the camera's proprietary files (--vendor-dir). */
+  vendorDir?: string;
 }
 
 /** output/<model>/build.json: what was built, for users and for the tests. */
@@ -88,9 +94,13 @@ function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks
   }
 }
 
-function templateView(input: CardInput): Record<string, unknown> {
+function templateView(input: CardInput, vendor: VendorStatus[]): Record<string, unknown> {
   const { camera, tc, info } = input;
+  const missing = vendor.filter((v) => v.state === 'missing');
   return {
+    vendorMissing: missing.map((v) => ({ ...v, where: `${CARD_DIRS[camera.id]}/${v.path}` })),
+    hasVendorMissing: missing.length > 0,
+    vendorPresent: vendor.filter((v) => v.state !== 'missing').map((v) => ({ ...v, unknown: v.state === 'unknown' })),
     model: camera.id,
     cameraName: camera.name,
     soc: camera.soc,
@@ -106,16 +116,16 @@ function templateView(input: CardInput): Record<string, unknown> {
 }
 
 /** Applies overlays/<overlay> into `sub` of the card, recording each file's origin. */
-function overlay(input: CardInput, tree: CardTree, overlayDir: string, sub: string): void {
-  applyOverlay(path.join(paths.overlays, overlayDir), path.join(tree.root, sub), templateView(input), (rel, from) =>
+function overlay(view: Record<string, unknown>, tree: CardTree, overlayDir: string, sub: string): void {
+  applyOverlay(path.join(paths.overlays, overlayDir), path.join(tree.root, sub), view, (rel, from) =>
     tree.record(path.posix.join(sub, rel), { overlay: path.relative(paths.root, from) }),
   );
 }
 
 /** The programs, common files and configuration for one card directory (fang: p2/data, yi: test). */
-export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean): void {
+export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean, vendor: VendorStatus[] = []): void {
   installPrograms(input, tree, sub, symlinks);
-  overlay(input, tree, 'common', sub);
+  overlay(templateView(input, vendor), tree, 'common', sub);
   for (const f of configFiles(input.config, input.camera.id, input.webPassword)) {
     const rel = path.posix.join(sub, f.rel);
     fs.mkdirSync(path.dirname(path.join(tree.root, rel)), { recursive: true });
@@ -132,10 +142,12 @@ function fixedId(model: string, what: string): string {
 async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
   const p1 = path.join(tree.root, 'p1');
   const p2 = path.join(tree.root, 'p2');
-  overlay(input, tree, 'fang/p1', 'p1');
-  populateCardDir(input, tree, 'p2/data', true);
+  const vendor = await addVendorFiles('fang', tree, input.vendorDir);
+  const view = templateView(input, vendor);
+  overlay(view, tree, 'fang/p1', 'p1');
+  populateCardDir(input, tree, 'p2/data', true, vendor);
   // data/.resize is the marker that offers growing p2 to the card's size on the camera
-  overlay(input, tree, 'fang/p2', 'p2');
+  overlay(view, tree, 'fang/p2', 'p2');
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const { fangBootMiB, fangDataMiB } = input.config.images;
@@ -158,8 +170,9 @@ async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<
 }
 
 async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
-  overlay(input, tree, 'yi', '');
-  populateCardDir(input, tree, 'test', false);
+  const vendor = await addVendorFiles('yi', tree, input.vendorDir);
+  overlay(templateView(input, vendor), tree, 'yi', '');
+  populateCardDir(input, tree, 'test', false, vendor);
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const sizeMiB = input.config.images.yiCardMiB;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import Mustache from 'mustache';
 
 const TEMPLATE = '.mustache';
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 
 /**
  * Copies an overlay directory into `dest`, keeping file modes. Files ending in .mustache
@@ -27,7 +29,7 @@ export function applyOverlay(src: string, dest: string, view: Record<string, unk
     }
     const name = e.name.slice(0, -TEMPLATE.length);
     onFile?.(`${prefix}${name}`, from);
-    const escape = name.endsWith('.html') ? Mustache.escape : (s: string) => s;
+    const escape = name.endsWith('.html') ? escapeHtml : (s: string) => s;
     const text = Mustache.render(fs.readFileSync(from, 'utf8'), view, {}, { escape });
     fs.writeFileSync(path.join(dest, name), text, { mode });
   }
