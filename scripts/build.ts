@@ -31,6 +31,11 @@ ${TOOLCHAIN_HELP}
   --vendor-dir DIR             the camera's proprietary files (fang: snx_rtsp_server,
                                snx_isp_ctl, libsnx_*.so; see overlays/<model>/vendor.json);
                                checked by sha256, never shipped by camfw itself
+  --stock-home FILE|DIR        yi firmware mode: the stock 'home' image (uImage + JFFS2) or an
+                               extracted /home; camfw trims its cloud programs
+                               (overlays/yi/home-trim.json) and puts the result on the card
+                               as 'home'. Without it (overlay mode) no vendor bytes go on the
+                               card and the camera trims /home itself.
   --recipes NAME[,NAME...]     build only these recipes (and what they need), no card images;
                                known: ${RECIPES.map((r) => r.name).join(', ')}
   --ffmpeg-cli                 also build the ffmpeg program (not put on the cards)
@@ -52,6 +57,7 @@ main(async () => {
       ...TOOLCHAIN_OPTIONS,
       recipes: { type: 'string' },
       'vendor-dir': { type: 'string' },
+      'stock-home': { type: 'string' },
       'ffmpeg-cli': { type: 'boolean', default: false },
       jobs: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -70,6 +76,7 @@ main(async () => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
   const choice = toolchainChoice(values);
   const only = values.recipes?.split(',').filter(Boolean);
+  if (values['stock-home'] && !models.includes('yi')) throw new Error('--stock-home is for the yi card: add --model yi');
   const options: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: values['ffmpeg-cli']! };
 
   const t0 = Date.now();
@@ -91,7 +98,7 @@ main(async () => {
     const built = await buildRecipes(recipes, tc, options, jobs);
     const webPassword = config.web.password ?? generatePassword();
     if (!config.web.password) generated.push(`  ${id}: user ${config.web.user}, password ${webPassword}`);
-    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword, vendorDir: values['vendor-dir'] });
+    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }

@@ -16,7 +16,8 @@ import { normaliseTree } from './images/tree.ts';
 import { makeZip } from './images/zip.ts';
 import { writeLicenses } from './licenses.ts';
 import { withLock } from './lock.ts';
-import { step } from './log.ts';
+import { log, step } from './log.ts';
+import { buildTrimmedHome } from './firmware/home.ts';
 import { CardTree, manifestOf } from './manifest.ts';
 import { addVendorFiles, type VendorStatus } from './vendor.ts';
 import { applyOverlay } from './overlay.ts';
@@ -40,6 +41,8 @@ export interface CardInput {
   webPassword: string;
   /** Where the user keeps the camera's proprietary files (--vendor-dir). */
   vendorDir?: string;
+  /** yi firmware mode: the stock home image or extracted tree (--stock-home). */
+  stockHome?: string;
 }
 
 /** output/<model>/build.json: what was built, for users and for the tests. */
@@ -173,6 +176,14 @@ async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Ar
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
   overlay(templateView(input, vendor), tree, 'yi', '');
   populateCardDir(input, tree, 'test', false, vendor);
+  if (input.stockHome) {
+    // Firmware mode: the stock home, trimmed, on the card root for the bootloader to flash.
+    const trim = await step('yi: trimmed home from the stock firmware', () =>
+      buildTrimmedHome(input.stockHome!, path.join(tree.root, 'home'), path.join(out, 'work'), input.info.sourceDateEpoch),
+    );
+    tree.record('home', { vendor: 'stock home, trimmed', known: false });
+    log.info(`yi: home trimmed: removed ${trim.removed.join(', ') || 'nothing'}${trim.absent.length ? `; not in this firmware: ${trim.absent.join(', ')}` : ''}`);
+  }
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const sizeMiB = input.config.images.yiCardMiB;

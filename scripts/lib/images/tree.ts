@@ -29,6 +29,12 @@ export function walkTree(root: string): TreeEntry[] {
   return out;
 }
 
+/** Sets every timestamp in the tree to `epoch`, keeping modes (for vendor trees). */
+export function setTreeTimes(root: string, epoch: number): void {
+  for (const e of walkTree(root).reverse()) fs.lutimesSync(e.abs, epoch, epoch);
+  fs.utimesSync(root, epoch, epoch);
+}
+
 /**
  * Sets every timestamp in the tree to `epoch` and normalises modes whatever the umask:
  * 0755 for directories and programs, 0600 for the `secret` paths, 0644 for other files.
