@@ -14,31 +14,9 @@ import { sha256File } from '../scripts/lib/hash.ts';
 import { run } from '../scripts/lib/run.ts';
 import type { ManifestEntry } from '../scripts/lib/manifest.ts';
 import { buildImages, cardPrograms, hostPackages, imageStageOutput, tmpDir } from './helpers.ts';
+import { makeStockHomeTree } from './fixtures/stock-home.ts';
 
 const SDE = 1700000000;
-
-/** A /home shaped like the YI's: the cloud programs camfw removes, and what it keeps. */
-function makeStockTree(root: string): void {
-  const file = (rel: string, content: string | Buffer, mode = 0o644) => {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content, { mode });
-    fs.chmodSync(path.join(root, rel), mode);
-  };
-  for (const item of trimManifest().remove) file(item.path, `stock ${item.path}\n`, 0o755);
-  file('cloud', ''); // overwritten below as a directory with files, like the real one
-  fs.rmSync(path.join(root, 'cloud'));
-  file('cloud/cloud.conf', 'server=example\n');
-  file('cloud/bin/uploader', crypto.randomBytes(3000), 0o755);
-  file('init.sh', '#!/bin/sh\necho stock init\n', 0o755);
-  file('rmm', crypto.randomBytes(20000), 0o755);
-  file('libusr/libstdc++.so.6', Buffer.alloc(100000, 'abcdefgh'), 0o755);
-  file('3518/load3518_audio', '#!/bin/sh\n', 0o755);
-  file('empty', '');
-  file('private.conf', 'secret-ish\n', 0o600);
-  fs.mkdirSync(path.join(root, 'mmap_tmpfs'));
-  fs.symlinkSync('libusr/libstdc++.so.6', path.join(root, 'libstdc++.so'));
-  fs.chmodSync(path.join(root, '3518'), 0o700);
-}
 
 async function makeStockImage(tree: string, out: string): Promise<void> {
   await run(['mkfs.jffs2', '-l', '-e', '64KiB', '-r', tree, '-o', `${out}.jffs2`]);
@@ -53,7 +31,7 @@ before(async () => {
   await hostPackages();
   dir = tmpDir('home');
   stockTree = path.join(dir, 'stock');
-  makeStockTree(stockTree);
+  makeStockHomeTree(stockTree);
   stockImage = path.join(dir, 'home-stock');
   await makeStockImage(stockTree, stockImage);
 });

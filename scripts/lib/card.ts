@@ -17,7 +17,7 @@ import { makeZip } from './images/zip.ts';
 import { writeLicenses } from './licenses.ts';
 import { withLock } from './lock.ts';
 import { log, step } from './log.ts';
-import { buildTrimmedHome } from './firmware/home.ts';
+import { buildTrimmedHome, trimManifest } from './firmware/home.ts';
 import { CardTree, manifestOf } from './manifest.ts';
 import { addVendorFiles, type VendorStatus } from './vendor.ts';
 import { applyOverlay } from './overlay.ts';
@@ -176,6 +176,10 @@ async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Ar
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
   overlay(templateView(input, vendor), tree, 'yi', '');
   populateCardDir(input, tree, 'test', false, vendor);
+  // The trim list for overlay mode, from the same manifest firmware mode uses.
+  const trimList = 'test/etc/camfw/home-trim.list';
+  fs.writeFileSync(path.join(tree.root, trimList), trimManifest().remove.map((r) => r.path).join('\n') + '\n');
+  tree.record(trimList, { overlay: 'overlays/yi/home-trim.json' });
   if (input.stockHome) {
     // Firmware mode: the stock home, trimmed, on the card root for the bootloader to flash.
     const trim = await step('yi: trimmed home from the stock firmware', () =>

@@ -60,10 +60,17 @@ export interface RunningCamera {
 
 /**
  * Boots an emulated camera: the armmp kernel on `-M virt`, the initramfs, and the card
- * image as a virtio disk (snapshot: the image on disk is never changed). Guest port 80
- * is forwarded to a free port on 127.0.0.1.
+ * image as a virtio disk (a snapshot unless `writable`: the image on disk is not changed).
+ * Guest port 80 is forwarded to a free port on 127.0.0.1.
  */
-export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybox: string): Promise<RunningCamera> {
+export interface BootOptions {
+  /** Write to the card image itself (to test what the camera changes on it); default: a snapshot. */
+  writable?: boolean;
+  /** An ext2 image the emulated YI mounts as its flash /home (its stock programs). */
+  home?: string;
+}
+
+export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
   const work = path.join(paths.output, 'qemu', `${model}-run`);
   fs.mkdirSync(work, { recursive: true });
   const initrd = path.join(work, 'initrd.gz');
@@ -76,8 +83,9 @@ export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybo
     'qemu-system-arm', '-M', 'virt', '-cpu', 'cortex-a15', '-m', '256',
     '-kernel', kernel.vmlinuz, '-initrd', initrd,
     '-append', 'console=ttyAMA0 panic=-1 rdinit=/init',
-    '-drive', `file=${cardImage},format=raw,if=none,id=card,snapshot=on`,
+    '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
     '-device', 'virtio-blk-device,drive=card',
+    ...(opts.home ? ['-drive', `file=${opts.home},format=raw,if=none,id=home`, '-device', 'virtio-blk-device,drive=home'] : []),
     '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:80`,
     '-device', 'virtio-net-device,netdev=net0',
     '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',

@@ -7,4 +7,7 @@ ROOT=/home/hd1/test
 exec >>/tmp/camfw.log 2>&1
 echo "camfw: equip_test.sh from $ROOT"
 
+# Overlay mode: take the cloud programs out of the stock /home (backed up on the card).
+"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/trim-home.sh" "$ROOT" /home || echo "camfw: trim failed; continuing"
+
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

@@ -11,10 +11,18 @@ while read -r ko; do
 	insmod "/lib/modules/$ko" || echo "camfw-test: insmod $ko failed"
 done < /etc/modules
 
-# the card is the first virtio disk; wait for its partitions
+# The card is the virtio disk with a partition table; a test may add a second disk
+# without one (the YI's flash /home). Virtio order is not the command line's.
+CARD=""
 i=0
-while [ ! -b /dev/vda1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-[ -b /dev/vda1 ] || echo "camfw-test: no card (/dev/vda1)"
+while [ -z "$CARD" ] && [ $i -lt 50 ]; do
+	for p in /dev/vd?1; do [ -b "$p" ] && CARD="${p#/dev/}" && CARD="${CARD%1}"; done
+	[ -n "$CARD" ] || sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$CARD" ] || echo "camfw-test: no card (no /dev/vd?1)"
+FLASH=""
+for d in /dev/vd?; do [ -b "$d" ] && [ "${d#/dev/}" != "$CARD" ] && FLASH="${d#/dev/}"; done
 
 ifconfig lo 127.0.0.1 up
 ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up

@@ -3,9 +3,9 @@
 . /etc/firmware-common.sh
 
 # The camera's names for the card.
-ln -s vda /dev/mmcblk0
-ln -s vda1 /dev/mmcblk0p1
-ln -s vda2 /dev/mmcblk0p2
+ln -s "$CARD" /dev/mmcblk0
+ln -s "${CARD}1" /dev/mmcblk0p1
+ln -s "${CARD}2" /dev/mmcblk0p2
 
 # What the stock mdev hotplug script (/etc/hotplug/sdcard) does for each partition:
 # vfat is mounted and its snx_autorun.sh executed; ext2 is mounted.

@@ -3,7 +3,13 @@
 . /etc/firmware-common.sh
 
 # The stock firmware's name for the card's partition.
-ln -s vda1 /dev/hd1
+ln -s "${CARD}1" /dev/hd1
+
+# The flash /home with the stock programs, when the test gives one (a second disk).
+mkdir -p /home
+if [ -n "$FLASH" ]; then
+	mount -t ext2 "/dev/$FLASH" /home && echo "camfw-test: stock /home mounted"
+fi
 
 mkdir -p /home/hd1
 mount -t vfat /dev/hd1 /home/hd1
@@ -13,6 +19,7 @@ if [ -f "/home/hd1/test/equip_test.sh" ]; then
 	echo "camfw-test: init.sh runs /home/hd1/test/equip_test.sh"
 	/home/hd1/test/equip_test.sh
 fi
+sync
 
 echo "camfw-test: boot finished"
 cat /tmp/camfw.log 2>/dev/null

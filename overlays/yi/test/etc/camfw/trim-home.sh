@@ -1,0 +1,77 @@
+#!/bin/sh
+# Overlay mode: moves the stock cloud programs listed in home-trim.list out of the
+# camera's /home, each into a tar backup on the card first, so nothing is lost and the
+# flash gets room. Safe to run on every boot: what is already gone is skipped, a backup
+# is verified before anything is removed, and this script never reboots.
+#
+# Undo: put a file named UNDO-TRIM in the card's test/ folder (from any computer). The
+# next boot restores every backup and leaves TRIM-UNDONE there, which keeps the trim off
+# until you delete it.
+#
+# usage: busybox sh trim-home.sh CARD_DIR [HOME_DIR]
+set -u
+ROOT="${1:?usage: trim-home.sh CARD_DIR [HOME_DIR]}"
+HOME_DIR="${2:-/home}"
+LIST="$ROOT/etc/camfw/home-trim.list"
+BACKUP="$ROOT/backup/home"
+
+# one tar.gz per trimmed path: cloud -> cloud.tar.gz, web/server -> web__server.tar.gz
+backup_of() {
+	echo "$BACKUP/$(echo "$1" | sed 's|/|__|g').tar.gz"
+}
+
+undo() {
+	restored=0
+	while read -r p; do
+		[ -n "$p" ] || continue
+		for b in "$(backup_of "$p")" "${BACKUP}/$(echo "$p" | sed 's|/|__|g')".*.tar.gz; do
+			[ -f "$b" ] || continue
+			if tar -xzf "$b" -C "$HOME_DIR"; then
+				rm -f "$b"
+				restored=$((restored + 1))
+				echo "camfw: trim undone: restored /home/$p from $b"
+			else
+				echo "camfw: could not restore /home/$p from $b; the backup is kept"
+			fi
+		done
+	done < "$LIST"
+	mv "$ROOT/UNDO-TRIM" "$ROOT/TRIM-UNDONE"
+	sync
+	echo "camfw: trim undone ($restored restored); delete TRIM-UNDONE on the card to trim again"
+}
+
+trim() {
+	moved=0
+	while read -r p; do
+		[ -n "$p" ] || continue
+		[ -e "$HOME_DIR/$p" ] || [ -L "$HOME_DIR/$p" ] || continue
+		b="$(backup_of "$p")"
+		if [ -f "$b" ]; then
+			# backed up before, and the stock firmware put it back: keep this copy too
+			b="${b%.tar.gz}.$(date +%Y%m%d%H%M%S).tar.gz"
+		fi
+		mkdir -p "$BACKUP"
+		if tar -czf "$b.part" -C "$HOME_DIR" "$p" && tar -tzf "$b.part" > /dev/null && mv "$b.part" "$b"; then
+			sync
+			rm -rf "${HOME_DIR:?}/$p"
+			moved=$((moved + 1))
+			echo "camfw: trimmed /home/$p (backup: $b)"
+		else
+			rm -f "$b.part"
+			echo "camfw: could not back up /home/$p; left in place"
+		fi
+	done < "$LIST"
+	sync
+	if [ "$moved" = 0 ]; then echo "camfw: /home already trimmed"; fi
+}
+
+if [ ! -f "$LIST" ]; then
+	echo "camfw: no $LIST; /home left as it is"
+elif [ -e "$ROOT/UNDO-TRIM" ]; then
+	undo
+elif [ -e "$ROOT/TRIM-UNDONE" ]; then
+	echo "camfw: trim is off (TRIM-UNDONE on the card)"
+else
+	trim
+fi
+exit 0
