@@ -6,10 +6,23 @@ import { describe, test } from 'node:test';
 import { MODEL_IDS } from '../scripts/lib/cameras.ts';
 import { readCardRecord } from '../scripts/lib/card.ts';
 import { paths } from '../scripts/lib/paths.ts';
-import { bootCamera, waitForPage } from './qemu/camera.ts';
-import { cardPrograms } from './helpers.ts';
+import fs from 'node:fs';
+import { readMbr } from '../scripts/lib/images/inspect.ts';
+import { run } from '../scripts/lib/run.ts';
+import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
+import { cardPrograms, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 180_000;
+
+/** Waits until the camera's console has a line matching `re`; returns the console. */
+async function consoleLine(cam: RunningCamera, re: RegExp, timeoutMs = 60_000): Promise<string> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (re.test(cam.console())) return cam.console();
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${cam.console().slice(-3000)}`);
+}
 
 describe('emulated camera boots the card and serves its page', () => {
   for (const model of MODEL_IDS) {
@@ -29,9 +42,34 @@ describe('emulated camera boots the card and serves its page', () => {
         assert.equal(ui.status, 401, 'the web UI answers without a login');
         assert.match(ui.headers.get('www-authenticate') ?? '', /Basic realm="camfw"/);
         assert.match(cam.console(), model === 'fang' ? /hotplug runs \/media\/mmcblk0p1\/snx_autorun.sh/ : /init.sh runs \/home\/hd1\/test\/equip_test.sh/);
+        if (model === 'fang') {
+          const log = await consoleLine(cam, /camfw-test: cloud left: \[.*\]/);
+          for (const p of ['iCamera', 'miio_client']) assert.match(log, new RegExp(`camfw: stopped ${p}`));
+          assert.match(log, /camfw-test: cloud left: \[\]/);
+        }
       } finally {
         await cam.stop();
       }
     });
   }
+});
+
+describe('fang cloud programs', () => {
+  test('KEEP-CLOUD on the card keeps them running', async () => {
+    const card = path.join(tmpDir('keep-cloud'), 'card.img');
+    fs.copyFileSync(path.join(paths.model('fang'), 'camfw-fang.img'), card);
+    const flag = path.join(path.dirname(card), 'KEEP-CLOUD');
+    fs.writeFileSync(flag, '');
+    await run(['mcopy', '-i', `${card}@@${readMbr(card)[0].offset}`, flag, '::/KEEP-CLOUD'], { env: { MTOOLS_SKIP_CHECK: '1' } });
+    const busybox = path.join((await cardPrograms('fang')).built.get('busybox')!.stageDir, 'bin/busybox');
+    const cam = await bootCamera('fang', card, busybox, { writable: true });
+    try {
+      await waitForPage(`${cam.url}public/build.txt`, BOOT_TIMEOUT_MS);
+      const log = await consoleLine(cam, /camfw-test: cloud left: \[.*\]/);
+      assert.match(log, /camfw: cloud programs kept \(KEEP-CLOUD on the card\)/);
+      assert.match(log, /camfw-test: cloud left: \[\d+ \d+\]/);
+    } finally {
+      await cam.stop();
+    }
+  });
 });

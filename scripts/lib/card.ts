@@ -24,6 +24,11 @@ import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 import type { BuildOptions } from './recipe.ts';
 
+/** overlays/fang/cloud-stop.json: the stock cloud programs camfw stops on the Xiaofang. */
+export function cloudStopManifest(): { processes: Array<{ name: string; why: string }>; modules: Array<{ name: string; why: string }> } {
+  return JSON.parse(fs.readFileSync(path.join(paths.overlays, 'fang', 'cloud-stop.json'), 'utf8'));
+}
+
 /** Where the card directory is on each running camera. */
 const CARD_DIRS: Record<string, string> = { fang: '/media/mmcblk0p2/data', yi: '/home/hd1/test' };
 
@@ -151,6 +156,14 @@ async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<
   populateCardDir(input, tree, 'p2/data', true, vendor);
   // data/.resize is the marker that offers growing p2 to the card's size on the camera
   overlay(view, tree, 'fang/p2', 'p2');
+  const cloud = cloudStopManifest();
+  for (const [rel, names] of [
+    ['p2/data/etc/camfw/cloud-stop.list', cloud.processes.map((p) => p.name)],
+    ['p2/data/etc/camfw/cloud-stop.modules', cloud.modules.map((m) => m.name)],
+  ] as const) {
+    fs.writeFileSync(path.join(tree.root, rel), names.join('\n') + '\n');
+    tree.record(rel, { overlay: 'overlays/fang/cloud-stop.json' });
+  }
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const { fangBootMiB, fangDataMiB } = input.config.images;

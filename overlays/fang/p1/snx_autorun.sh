@@ -21,4 +21,6 @@ if ! grep -q " $P2 " /proc/mounts; then
 fi
 
 ROOT="$P2/data"
+# The cloud programs are stopped in the background: they may start after this runs.
+"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stop-cloud.sh" "$ROOT" "/media/$MDEV" >> /tmp/camfw.log 2>&1 &
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

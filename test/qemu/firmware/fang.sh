@@ -7,6 +7,14 @@ ln -s "$CARD" /dev/mmcblk0
 ln -s "${CARD}1" /dev/mmcblk0p1
 ln -s "${CARD}2" /dev/mmcblk0p2
 
+# The stock cloud programs, as stand-ins that only run.
+for name in iCamera miio_client; do
+	printf '#!/bin/sh\nwhile true; do sleep 1; done\n' > "/usr/bin/$name"
+	chmod 755 "/usr/bin/$name"
+	"/usr/bin/$name" &
+done
+echo "camfw-test: cloud running: [$(pidof iCamera miio_client)]"
+
 # What the stock mdev hotplug script (/etc/hotplug/sdcard) does for each partition:
 # vfat is mounted and its snx_autorun.sh executed; ext2 is mounted.
 for MDEV in mmcblk0p1 mmcblk0p2; do
@@ -22,5 +30,8 @@ for MDEV in mmcblk0p1 mmcblk0p2; do
 done
 
 echo "camfw-test: boot finished"
+cat /tmp/camfw.log 2>/dev/null
+sleep 3
+echo "camfw-test: cloud left: [$(pidof iCamera miio_client)]"
 cat /tmp/camfw.log 2>/dev/null
 while true; do sleep 3600; done
