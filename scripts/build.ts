@@ -106,7 +106,10 @@ main(async () => {
   if (only) console.log(`\nstaging trees:\n${summary.join('\n')}`);
   else
     console.log(
-      `\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\nchecksums: ${models.map((m) => path.relative(process.cwd(), path.join(paths.model(m), 'SHA256SUMS'))).join(', ')}`,
+      `\ncamfw ${info.version} (${info.revision}) images:\n${summary.join('\n')}\n` +
+        models
+          .map((m) => `${m}: checksums, manifest and licences in ${path.relative(process.cwd(), paths.model(m))}/ (SHA256SUMS, manifest.json, licenses/)`)
+          .join('\n'),
     );
   if (generated.length)
     console.log(`\nweb UI login, generated for this build and shown only now (set web.password in --config to choose it):\n${generated.join('\n')}`);
