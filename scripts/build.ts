@@ -29,7 +29,7 @@ options:
                                  yi    YI Home (Hi3518): card tree as FAT32 image and zip
 ${TOOLCHAIN_HELP}
   --vendor-dir DIR             the camera's proprietary files (fang: snx_rtsp_server,
-                               snx_isp_ctl, libsnx_*.so; see overlays/<model>/vendor.json);
+                               snx_isp_ctl, libsnx_vc.so, libsnx_rc.so; see overlays/<model>/vendor.json);
                                checked by sha256, never shipped by camfw itself
   --stock-home FILE|DIR        yi firmware mode: the stock 'home' image (uImage + JFFS2) or an
                                extracted /home; camfw trims its cloud programs
