@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
 import { buildInfo } from './lib/build-info.ts';
-import { buildRecipes } from './lib/builder.ts';
+import { buildOrder, buildRecipes } from './lib/builder.ts';
 import { camera, MODEL_IDS } from './lib/cameras.ts';
 import { buildCard, CARD_RECIPES } from './lib/card.ts';
 import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
@@ -76,7 +76,10 @@ main(async () => {
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
   const choice = toolchainChoice(values);
   const only = values.recipes?.split(',').filter(Boolean);
+  if (only) buildOrder(only); // an unknown recipe name fails here, before any work
   if (values['stock-home'] && !models.includes('yi')) throw new Error('--stock-home is for the yi card: add --model yi');
+  for (const [flag, p] of [['--vendor-dir', values['vendor-dir']], ['--stock-home', values['stock-home']]])
+    if (p && !fs.existsSync(p)) throw new Error(`${flag} ${p}: no such file or directory`);
   const options: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: values['ffmpeg-cli']! };
 
   const t0 = Date.now();

@@ -49,6 +49,6 @@ describe('fang vendor files', () => {
     const dir = tmpDir('vendor-bad');
     const r = await runBuild(imageStageOutput(dir), { args: ['--model', 'fang', '--vendor-dir', path.join(dir, 'nowhere')] });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /--vendor-dir .*nowhere: no such directory/);
+    assert.match(r.stderr, /--vendor-dir .*nowhere: no such (file or )?directory/);
   });
 });
