@@ -31,7 +31,7 @@ export function apr1(password: string, salt: string): string {
   const pw = Buffer.from(password);
   const s = Buffer.from(salt.slice(0, 8));
   const magic = Buffer.from('$apr1$');
-  let alt = md5(pw, s, pw);
+  const alt = md5(pw, s, pw);
   const ctx: Buffer[] = [pw, magic, s];
   for (let n = pw.length; n > 0; n -= 16) ctx.push(alt.subarray(0, Math.min(n, 16)));
   for (let i = pw.length; i; i >>= 1) ctx.push(i & 1 ? Buffer.from([0]) : pw.subarray(0, 1));
@@ -43,13 +43,12 @@ export function apr1(password: string, salt: string): string {
     round.push(i & 1 ? final : pw);
     final = md5(...round);
   }
-  alt = final;
   const to64 = (v: number, n: number) => {
     let out = '';
     for (; n > 0; n--, v >>= 6) out += ITOA64[v & 0x3f];
     return out;
   };
-  const b = alt;
+  const b = final;
   const encoded =
     to64((b[0] << 16) | (b[6] << 8) | b[12], 4) +
     to64((b[1] << 16) | (b[7] << 8) | b[13], 4) +
