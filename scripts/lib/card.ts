@@ -142,6 +142,12 @@ export function populateCardDir(input: CardInput, tree: CardTree, sub: string, s
   }
 }
 
+/** A one-name-per-line list for the camera's scripts, made from a JSON manifest under overlays/. */
+function writeList(tree: CardTree, rel: string, names: string[], manifest: string): void {
+  fs.writeFileSync(path.join(tree.root, rel), names.join('\n') + '\n');
+  tree.record(rel, { overlay: manifest });
+}
+
 /** Fixed per-model ids, so that the same inputs give the same image bytes. */
 function fixedId(model: string, what: string): string {
   return Buffer.from(`${model}:${what}`).toString('hex').padEnd(32, '0').slice(0, 32);
@@ -157,13 +163,8 @@ async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<
   // data/.resize is the marker that offers growing p2 to the card's size on the camera
   overlay(view, tree, 'fang/p2', 'p2');
   const cloud = cloudStopManifest();
-  for (const [rel, names] of [
-    ['p2/data/etc/camfw/cloud-stop.list', cloud.processes.map((p) => p.name)],
-    ['p2/data/etc/camfw/cloud-stop.modules', cloud.modules.map((m) => m.name)],
-  ] as const) {
-    fs.writeFileSync(path.join(tree.root, rel), names.join('\n') + '\n');
-    tree.record(rel, { overlay: 'overlays/fang/cloud-stop.json' });
-  }
+  writeList(tree, 'p2/data/etc/camfw/cloud-stop.list', cloud.processes.map((p) => p.name), 'overlays/fang/cloud-stop.json');
+  writeList(tree, 'p2/data/etc/camfw/cloud-stop.modules', cloud.modules.map((m) => m.name), 'overlays/fang/cloud-stop.json');
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const { fangBootMiB, fangDataMiB } = input.config.images;
@@ -190,9 +191,7 @@ async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Ar
   overlay(templateView(input, vendor), tree, 'yi', '');
   populateCardDir(input, tree, 'test', false, vendor);
   // The trim list for overlay mode, from the same manifest firmware mode uses.
-  const trimList = 'test/etc/camfw/home-trim.list';
-  fs.writeFileSync(path.join(tree.root, trimList), trimManifest().remove.map((r) => r.path).join('\n') + '\n');
-  tree.record(trimList, { overlay: 'overlays/yi/home-trim.json' });
+  writeList(tree, 'test/etc/camfw/home-trim.list', trimManifest().remove.map((r) => r.path), 'overlays/yi/home-trim.json');
   if (input.stockHome) {
     // Firmware mode: the stock home, trimmed, on the card root for the bootloader to flash.
     const trim = await step('yi: trimmed home from the stock firmware', () =>

@@ -13,6 +13,27 @@ const SECTOR = 512;
 const FIRST_MIB = 1; // partitions start at 1 MiB, as card tools expect
 
 /**
+ * Copies `size` bytes of `src` from `srcOffset` into `dst` at `dstOffset` (created if
+ * missing, otherwise written in place), in 4 MiB steps.
+ */
+export function copyBytes(src: string, srcOffset: number, dst: string, dstOffset: number, size: number): void {
+  const from = fs.openSync(src, 'r');
+  const to = fs.openSync(dst, fs.existsSync(dst) ? 'r+' : 'w');
+  const buf = Buffer.alloc(4 * 1024 * 1024);
+  try {
+    for (let done = 0; done < size; ) {
+      const n = fs.readSync(from, buf, 0, Math.min(buf.length, size - done), srcOffset + done);
+      if (n === 0) throw new Error(`${src} ends at byte ${srcOffset + done}, before the ${size} bytes to copy`);
+      fs.writeSync(to, buf, 0, n, dstOffset + done);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(from);
+    fs.closeSync(to);
+  }
+}
+
+/**
  * An MBR disk image: the partition table from sfdisk with a fixed disk signature, then
  * each partition image copied to its place.
  */
@@ -33,19 +54,5 @@ export async function makeMbrDisk(out: string, labelId: number, parts: Partition
     startMiB += p.sizeMiB;
   }
   await run(['sfdisk', '--quiet', '--no-reread', '--no-tell-kernel', out], { input: lines.join('\n') + '\n' });
-  const fd = fs.openSync(out, 'r+');
-  try {
-    for (const p of placed) {
-      const src = fs.openSync(p.image, 'r');
-      const buf = Buffer.alloc(4 * 1024 * 1024);
-      for (let done = 0; done < p.size; ) {
-        const n = fs.readSync(src, buf, 0, buf.length, done);
-        fs.writeSync(fd, buf, 0, n, p.offset + done);
-        done += n;
-      }
-      fs.closeSync(src);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
+  for (const p of placed) copyBytes(p.image, 0, out, p.offset, p.size);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { run } from '../run.ts';
 import { sha256File } from '../hash.ts';
+import { copyBytes } from './disk.ts';
 import { walkTree } from './tree.ts';
 
 /** One entry of an MBR partition table. */
@@ -31,17 +32,8 @@ export function readMbr(image: string): MbrPartition[] {
 
 /** Copies one partition of a disk image to its own file. */
 export function extractPartition(image: string, p: MbrPartition, out: string): void {
-  const src = fs.openSync(image, 'r');
-  const dst = fs.openSync(out, 'w');
-  const buf = Buffer.alloc(4 * 1024 * 1024);
-  for (let done = 0; done < p.size; ) {
-    const n = fs.readSync(src, buf, 0, Math.min(buf.length, p.size - done), p.offset + done);
-    if (n === 0) break;
-    fs.writeSync(dst, buf, 0, n);
-    done += n;
-  }
-  fs.closeSync(src);
-  fs.closeSync(dst);
+  fs.rmSync(out, { force: true });
+  copyBytes(image, p.offset, out, 0, p.size);
 }
 
 const FAT_TYPES = new Set([0x01, 0x04, 0x06, 0x0b, 0x0c, 0x0e]);

@@ -40,11 +40,10 @@ export function setTreeTimes(root: string, epoch: number): void {
  * 0755 for directories and programs, 0600 for the `secret` paths, 0644 for other files.
  */
 export function normaliseTree(root: string, epoch: number, secret: ReadonlySet<string> = new Set()): void {
-  for (const e of walkTree(root).reverse()) {
+  for (const e of walkTree(root)) {
     if (e.kind === 'file') fs.chmodSync(e.abs, e.mode & 0o111 ? 0o755 : secret.has(e.rel) ? 0o600 : 0o644);
     if (e.kind === 'dir') fs.chmodSync(e.abs, 0o755);
-    fs.lutimesSync(e.abs, epoch, epoch);
   }
   fs.chmodSync(root, 0o755);
-  fs.utimesSync(root, epoch, epoch);
+  setTreeTimes(root, epoch);
 }
