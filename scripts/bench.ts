@@ -9,7 +9,6 @@ import { camera, MODEL_IDS } from './lib/cameras.ts';
 import { CARD_RECIPES } from './lib/card.ts';
 import { main } from './lib/cli.ts';
 import { paths } from './lib/paths.ts';
-import { DEFAULT_BUILD_OPTIONS } from './lib/recipe.ts';
 import { run } from './lib/run.ts';
 import { bootCamera, waitForPage } from '../test/qemu/camera.ts';
 
@@ -52,10 +51,10 @@ main(async () => {
   console.log(`no-op build (median of ${runs}): ${results.noopBuildSeconds} s`);
 
   const tc = await setupToolchain(chooseToolchain(camera('fang')));
-  const built = await buildRecipes(CARD_RECIPES, tc, DEFAULT_BUILD_OPTIONS);
+  const built = await buildRecipes(CARD_RECIPES, tc);
   const sizes: Record<string, number> = {};
   for (const b of built.values())
-    for (const p of b.recipe.programs(DEFAULT_BUILD_OPTIONS)) sizes[path.basename(p.path)] = fs.statSync(path.join(b.stageDir, p.path)).size;
+    for (const p of b.recipe.programs) sizes[path.basename(p.path)] = fs.statSync(path.join(b.stageDir, p.path)).size;
   results.programBytes = sizes;
   for (const [k, v] of Object.entries(sizes)) console.log(`${k}: ${v} bytes`);
 
@@ -72,7 +71,7 @@ main(async () => {
         if (!firmwareUp && cam.console().includes('camfw-test: stock firmware up')) firmwareUp = Date.now();
       }, 20);
       try {
-        await waitForPage(cam.url, 180_000);
+        await waitForPage(`${cam.url}public/build.txt`, 180_000);
         page.push((Date.now() - t0) / 1000);
         handover.push(((firmwareUp || Date.now()) - t0) / 1000);
       } finally {

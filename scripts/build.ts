@@ -14,7 +14,6 @@ import { ensureHostPackages } from './lib/host-deps.ts';
 import { generatePassword, loadConfig } from './lib/config.ts';
 import { elapsed, log, step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
-import { DEFAULT_BUILD_OPTIONS, type BuildOptions } from './lib/recipe.ts';
 
 const HELP = `usage: npm run build [-- OPTIONS]      (or build:fang, build:yi)
 
@@ -38,7 +37,8 @@ ${TOOLCHAIN_HELP}
                                card and the camera trims /home itself.
   --recipes NAME[,NAME...]     build only these recipes (and what they need), no card images;
                                known: ${RECIPES.map((r) => r.name).join(', ')}
-  --ffmpeg-cli                 also build the ffmpeg program (not put on the cards)
+  --ffmpeg-cli                 also build the ffmpeg program (recipe ffmpeg-cli, its own build
+                               tree: the cards' libraries and programs do not change)
   --jobs N                     parallel compile jobs (default: number of CPUs, ${os.availableParallelism()} here)
   --verbose                    print every command camfw runs
   -h, --help                   this text
@@ -80,7 +80,6 @@ main(async () => {
   if (values['stock-home'] && !models.includes('yi')) throw new Error('--stock-home is for the yi card: add --model yi');
   for (const [flag, p] of [['--vendor-dir', values['vendor-dir']], ['--stock-home', values['stock-home']]])
     if (p && !fs.existsSync(p)) throw new Error(`${flag} ${p}: no such file or directory`);
-  const options: BuildOptions = { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: values['ffmpeg-cli']! };
 
   const t0 = Date.now();
   await step('host packages', () => ensureHostPackages('build'));
@@ -93,15 +92,14 @@ main(async () => {
     const tc = await step(`toolchain ${tcId}`, () => setupToolchain(tcId, choice.vendorSource));
     log.info(`${id}: ${cam.name} with ${tc.description}`);
     if (only) {
-      const built = await buildRecipes(only, tc, options, jobs);
+      const built = await buildRecipes(only, tc, jobs);
       for (const b of built.values()) summary.push(`  ${path.relative(process.cwd(), b.stageDir)}  ${b.recipe.name} ${b.recipe.version} [${tc.id}]`);
       continue;
     }
-    const recipes = options.ffmpegCli ? [...CARD_RECIPES, 'ffmpeg'] : CARD_RECIPES;
-    const built = await buildRecipes(recipes, tc, options, jobs);
+    const built = await buildRecipes(values['ffmpeg-cli'] ? [...CARD_RECIPES, 'ffmpeg-cli'] : CARD_RECIPES, tc, jobs);
     const webPassword = config.web.password ?? generatePassword();
     if (!config.web.password) generated.push(`  ${id}: user ${config.web.user}, password ${webPassword}`);
-    const artifacts = await buildCard({ camera: cam, tc, built, info, options, config, webPassword, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
+    const artifacts = await buildCard({ camera: cam, tc, built, info, config, webPassword, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }

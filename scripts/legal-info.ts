@@ -14,6 +14,7 @@ import { packageInfo, writeLicenses } from './lib/licenses.ts';
 import { log } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
 import { run } from './lib/run.ts';
+import { fetchDebianPatches } from './lib/patches.ts';
 import { fetchSource, sourceFileName } from './lib/sources.ts';
 
 const HELP = `usage: npm run legal-info [-- --model fang|yi]
@@ -37,13 +38,22 @@ main(async () => {
       files.push(path.join(out, 'sources', sourceFileName(r.source)));
       fs.copyFileSync(await fetchSource(r.source), files[0]);
     }
+    if (r.debianPatches) {
+      // the patches applied are in its debian/patches/, named in the recipe and below
+      files.push(path.join(out, 'sources', r.debianPatches.file));
+      fs.copyFileSync(await fetchDebianPatches(r.debianPatches), files.at(-1)!);
+    }
     // The recipe itself: how camfw configures and builds it (for our own code, its source).
     const recipeTar = path.join(out, 'sources', `${r.name}-${r.version}-camfw-recipe.tar.gz`);
     const dir = path.relative(paths.root, recipeDir(r));
-    await run(['sh', '-c', 'tar --sort=name --mtime=@"$1" --owner=0 --group=0 --numeric-owner -C "$2" -cf - "$3" | gzip -n -9 > "$4"', 'sh', String(info.sourceDateEpoch), paths.root, dir, recipeTar]);
+    await run(['tar', '--sort=name', `--mtime=@${info.sourceDateEpoch}`, '--owner=0', '--group=0', '--numeric-owner', '-C', paths.root, '-cf', '-', dir], {
+      stdoutFile: recipeTar,
+      gzipLevel: 9,
+    });
     files.push(recipeTar);
     const described = await Promise.all(files.map(async (f) => `  file:   sources/${path.basename(f)}\n  sha256: ${await sha256File(f)}`));
-    lines.push(`${r.name} ${r.version}  ${r.license}\n${described.join('\n')}\n  from:   ${packageInfo(r).source}`);
+    const pkg = packageInfo(r);
+    lines.push(`${r.name} ${r.version}  ${r.license}\n${described.join('\n')}\n  from:   ${pkg.source}${pkg.patches ? `\n  patches: ${pkg.patches}` : ''}`);
   }
   await writeLicenses(path.join(out, 'licenses'), recipes, tc);
   fs.writeFileSync(

@@ -1,17 +1,34 @@
-// The build cache: a recipe is rebuilt exactly when one of its inputs, or a dependency's, changes.
+// The build cache: a recipe is rebuilt exactly when one of its inputs, or a dependency's,
+// changes; staging trees are named by their key and never replaced; builds running at
+// once share the cache safely, whatever a crashed build left behind.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { buildOrder, buildRecipes, planBuild, recipeDir, findRecipe } from '../scripts/lib/builder.ts';
+import { buildOrder, buildRecipes, checkCompiler, findRecipe, planBuild, recipeDir } from '../scripts/lib/builder.ts';
+import { TARGET_CFLAGS } from '../scripts/lib/cameras.ts';
 import { CARD_RECIPES } from '../scripts/lib/card.ts';
-import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
+import { hostToolsIdentity } from '../scripts/lib/host-deps.ts';
+import { paths } from '../scripts/lib/paths.ts';
+import { setupMusl } from '../toolchain/musl-armv5te.ts';
 import type { Toolchain } from '../toolchain/types.ts';
-import { cardPrograms } from './helpers.ts';
+import { cardPrograms, hostPackages, imageStageOutput, runBuild, tmpDir } from './helpers.ts';
 
-const fakeTc = (identity: string): Toolchain => ({ id: 'musl-armv5te', description: '', libc: '', triple: '', crossPrefix: '/nonexistent/', reproducibleCflags: [], linkedLicenses: [], identity });
-const keys = (tc: Toolchain, options = DEFAULT_BUILD_OPTIONS) => new Map(planBuild(CARD_RECIPES, tc, options).map((p) => [p.recipe.name, p.key]));
+const fakeTc = (identity: string, gccVersion = '12'): Toolchain => ({
+  id: 'musl-armv5te',
+  description: '',
+  libc: '',
+  triple: '',
+  crossPrefix: '/nonexistent/',
+  gccVersion,
+  buildRoot: '/nonexistent',
+  reproducibleCflags: [],
+  linkedLicenses: [],
+  identity,
+});
+const keys = (tc: Toolchain, hostTools = 'host-a', names = CARD_RECIPES) => new Map(planBuild(names, tc, hostTools).map((p) => [p.recipe.name, p.key]));
 const changed = (a: Map<string, string>, b: Map<string, string>) => [...a.keys()].filter((k) => a.get(k) !== b.get(k)).sort();
+const ALL = [...keys(fakeTc('a')).keys()].sort();
 
 describe('build cache keys', () => {
   test('builds dependencies first and rejects unknown recipes', () => {
@@ -21,15 +38,10 @@ describe('build cache keys', () => {
     assert.throws(() => buildOrder(['nginx']), /unknown recipe "nginx": known recipes are/);
   });
 
-  test('are stable, and change with the toolchain', () => {
+  test('are stable, and change with the toolchain and with the host tools', () => {
     assert.deepEqual(keys(fakeTc('a')), keys(fakeTc('a')));
-    assert.deepEqual(changed(keys(fakeTc('a')), keys(fakeTc('b'))), [...keys(fakeTc('a')).keys()].sort());
-  });
-
-  test('an option changes only the recipes that read it, and what depends on them', () => {
-    const off = keys(fakeTc('a'));
-    const on = keys(fakeTc('a'), { ...DEFAULT_BUILD_OPTIONS, ffmpegCli: true });
-    assert.deepEqual(changed(off, on), ['avworker-min', 'ffmpeg']);
+    assert.deepEqual(changed(keys(fakeTc('a')), keys(fakeTc('b'))), ALL);
+    assert.deepEqual(changed(keys(fakeTc('a')), keys(fakeTc('a'), 'host-b')), ALL);
   });
 
   test('a changed file in one recipe rebuilds that recipe and its dependents only', () => {
@@ -43,13 +55,94 @@ describe('build cache keys', () => {
     }
     assert.deepEqual(keys(fakeTc('a')), before);
   });
+
+  test('the ffmpeg program is its own target: asking for it changes nothing on the cards', () => {
+    const cards = keys(fakeTc('a'));
+    const withCli = keys(fakeTc('a'), 'host-a', [...CARD_RECIPES, 'ffmpeg-cli']);
+    assert.deepEqual(changed(cards, withCli), []);
+    assert.notEqual(withCli.get('ffmpeg-cli'), withCli.get('ffmpeg'));
+    assert.deepEqual(findRecipe('avworker-min').depends, ['ffmpeg']);
+  });
+
+  test('a compiler older than a recipe needs is refused before any work, naming what it cannot build', () => {
+    const old = fakeTc('a', '4.4.1');
+    assert.throws(
+      () => checkCompiler(planBuild(CARD_RECIPES, old, 'host-a'), old),
+      (e: Error) =>
+        /the musl-armv5te toolchain \(gcc 4\.4\.1\) cannot build:/.test(e.message) &&
+        /  ffmpeg: needs gcc >= [\d.]+: /.test(e.message) &&
+        /  avworker-min: builds against ffmpeg/.test(e.message) &&
+        /--toolchain musl-armv5te/.test(e.message) &&
+        !/  (busybox|lighttpd|pcre2):/.test(e.message),
+    );
+    assert.doesNotThrow(() => checkCompiler(planBuild(CARD_RECIPES, fakeTc('a'), 'host-a'), fakeTc('a')));
+  });
+});
+
+describe('the toolchain identity', () => {
+  test('covers the generated compiler wrappers: other CPU flags rebuild every recipe, in a new wrapper directory', async () => {
+    await hostPackages();
+    const tc = await setupMusl();
+    const wrapper = fs.readFileSync(`${tc.crossPrefix}gcc`, 'utf8');
+    for (const f of TARGET_CFLAGS) assert.ok(wrapper.includes(`'${f}'`), `${f} is not in ${tc.crossPrefix}gcc`);
+    const other = await setupMusl([...TARGET_CFLAGS, '-fno-common']);
+    assert.match(fs.readFileSync(`${other.crossPrefix}gcc`, 'utf8'), /'-fno-common'/);
+    assert.notEqual(other.identity, tc.identity);
+    assert.notEqual(path.dirname(other.crossPrefix), path.dirname(tc.crossPrefix));
+    // the first toolchain's wrappers are untouched: a build using them sees no change
+    assert.equal(fs.readFileSync(`${tc.crossPrefix}gcc`, 'utf8'), wrapper);
+    const host = await hostToolsIdentity();
+    assert.deepEqual(changed(keys(tc, host), keys(other, host)), ALL);
+    fs.rmSync(path.dirname(other.crossPrefix), { recursive: true });
+  });
 });
 
 describe('a second build with nothing changed', () => {
   test('compiles nothing', async () => {
     const { tc } = await cardPrograms('fang');
-    const again = await buildRecipes(CARD_RECIPES, tc, DEFAULT_BUILD_OPTIONS);
+    const again = await buildRecipes(CARD_RECIPES, tc);
     assert.deepEqual([...again.values()].filter((b) => b.rebuilt).map((b) => b.recipe.name), []);
     assert.equal(again.size, 5);
+  });
+
+  test('with other options (jobs, configuration, vendor files) compiles nothing either', async () => {
+    await cardPrograms('fang');
+    await cardPrograms('yi');
+    const dir = tmpDir('options');
+    const config = path.join(dir, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ hostname: 'other-camera', web: { password: 'another password 42', port: 8080 } }));
+    fs.mkdirSync(path.join(dir, 'vendor'));
+    const r = await runBuild(imageStageOutput(dir), { config, args: ['--vendor-dir', path.join(dir, 'vendor')] });
+    assert.equal(r.code, 0, r.stderr.slice(-3000));
+    assert.equal(r.stderr.match(/nothing to compile: all 5 recipes up to date/g)?.length, 2, r.stderr.slice(-3000));
+  });
+});
+
+describe('builds at once', () => {
+  test('two builds started together over a lock and a half-written tree left by a crash both finish, with one correct tree', async () => {
+    const { tc } = await cardPrograms('fang');
+    const [pcre2] = planBuild(['pcre2'], tc, await hostToolsIdentity());
+    const dir = tmpDir('concurrent');
+    const out = path.join(dir, 'out');
+    for (const d of [paths.dl, paths.apt, paths.toolchains]) {
+      fs.mkdirSync(out, { recursive: true });
+      fs.symlinkSync(d, path.join(out, path.basename(d)));
+    }
+    // what a build killed while building pcre2 leaves: its lock file and a partial tree
+    const stage = path.join(out, 'stage', tc.id);
+    const partial = path.join(stage, `${path.basename(pcre2.stageDir)}.tmp-999999`);
+    fs.mkdirSync(partial, { recursive: true });
+    fs.writeFileSync(path.join(partial, 'half-written'), '');
+    fs.writeFileSync(path.join(stage, '.pcre2.lock'), '999999\n');
+    const [a, b] = await Promise.all([runBuild(out, { args: ['--model', 'fang', '--recipes', 'pcre2'] }), runBuild(out, { args: ['--model', 'fang', '--recipes', 'pcre2'] })]);
+    assert.equal(a.code, 0, a.stderr.slice(-2000));
+    assert.equal(b.code, 0, b.stderr.slice(-2000));
+    const logs = [a.stderr, b.stderr];
+    assert.equal(logs.filter((l) => /compiled: pcre2/.test(l)).length, 1, logs.join('\n----\n'));
+    assert.equal(logs.filter((l) => /pcre2 10\.42 \[musl-armv5te\]: up to date/.test(l)).length, 1);
+    const tree = path.join(stage, path.basename(pcre2.stageDir));
+    assert.ok(fs.statSync(path.join(tree, 'usr/lib/libpcre2-8.a')).size > 100_000);
+    assert.ok(fs.existsSync(path.join(tree, 'usr/include/pcre2.h')));
+    assert.deepEqual(fs.readdirSync(stage).filter((f) => !f.startsWith('.')), [path.basename(pcre2.stageDir)]);
   });
 });

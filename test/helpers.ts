@@ -6,7 +6,6 @@ import { buildRecipes, type BuiltRecipe } from '../scripts/lib/builder.ts';
 import { camera, type ModelId } from '../scripts/lib/cameras.ts';
 import { CARD_RECIPES } from '../scripts/lib/card.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
-import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
@@ -36,14 +35,32 @@ export function cardPrograms(model: ModelId): Promise<Built> {
       (async () => {
         await hostPackages();
         const tc = await setupToolchain(tcId);
-        return { tc, built: await buildRecipes(CARD_RECIPES, tc, DEFAULT_BUILD_OPTIONS) };
+        return { tc, built: await buildRecipes(CARD_RECIPES, tc) };
       })(),
     );
   return builds.get(tcId)!;
 }
 
+const made: string[] = [];
+function removeTmpDirs(): void {
+  if (process.env.CAMFW_KEEP_TMP) return;
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+process.on('exit', removeTmpDirs);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    removeTmpDirs();
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+
+/**
+ * A temporary directory for one test file: removed when the file's tests end, pass or
+ * fail (kept with CAMFW_KEEP_TMP=1, to look at what a test made).
+ */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `camfw-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `camfw-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
@@ -61,8 +78,8 @@ export function imageStageOutput(parent: string): string {
 
 export interface ImageBuild {
   umask?: string;
-  /** A command the build runs under, e.g. faketime '...'. */
-  wrapper?: string;
+  /** A command the build runs under, e.g. ['faketime', '2031-02-03 04:05:06']. */
+  wrapper?: string[];
   env?: Record<string, string>;
   cwd?: string;
   config?: string;
@@ -71,8 +88,7 @@ export interface ImageBuild {
 
 /** Runs `npm run build` (the script itself) into `out`; returns its result without throwing. */
 export function runBuild(out: string, b: ImageBuild = {}) {
-  const script = `umask ${b.umask ?? '022'}; tsx="$0"; build="$1"; config="$2"; shift 2; exec ${b.wrapper ?? ''} "$tsx" "$build" --config "$config" --jobs 1 "$@"`;
-  return run(['sh', '-c', script, TSX, BUILD, b.config ?? TEST_CONFIG, ...(b.args ?? [])], {
+  return run(['sh', '-c', 'umask "$0" && exec "$@"', b.umask ?? '022', ...(b.wrapper ?? []), TSX, BUILD, '--config', b.config ?? TEST_CONFIG, '--jobs', '1', ...(b.args ?? [])], {
     cwd: b.cwd ?? paths.root,
     env: { CAMFW_OUTPUT: out, ...b.env },
     allowFail: true,

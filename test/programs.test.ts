@@ -7,7 +7,6 @@ import { before, describe, test } from 'node:test';
 import { camera, CAMERA_KERNELS } from '../scripts/lib/cameras.ts';
 import { run, startBackground } from '../scripts/lib/run.ts';
 import { LIGHTTPD_MODULES } from '../recipes/lighttpd/recipe.ts';
-import { DEFAULT_BUILD_OPTIONS } from '../scripts/lib/recipe.ts';
 import { cardPrograms, tmpDir, type Built } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
@@ -24,7 +23,7 @@ before(async () => {
 /** A card directory (fang's data/) rendered from `config` into a temporary directory. */
 async function renderCard(config: unknown, password: string): Promise<string> {
   const dir = tmpDir('card');
-  const input = { camera: camera('fang'), tc: b.tc, built: b.built, info: await buildInfo(), options: DEFAULT_BUILD_OPTIONS, config: validateConfig(config), webPassword: password };
+  const input = { camera: camera('fang'), tc: b.tc, built: b.built, info: await buildInfo(), config: validateConfig(config), webPassword: password };
   populateCardDir(input, new CardTree(dir), '', true);
   return dir;
 }
@@ -42,7 +41,7 @@ describe('every card program', () => {
   test('is static, stripped, ARMv5TE, and runs its smoke command under each camera kernel', async () => {
     let checked = 0;
     for (const { recipe, stageDir } of b.built.values()) {
-      for (const prog of recipe.programs(DEFAULT_BUILD_OPTIONS)) {
+      for (const prog of recipe.programs) {
         const file = path.join(stageDir, prog.path);
         const headers = (await run(['readelf', '-lS', file])).stdout;
         assert.doesNotMatch(headers, /INTERP/, `${prog.path} asks for a dynamic loader`);

@@ -18,7 +18,7 @@ before(async () => {
   a = imageStageOutput(tmpDir('repro-a'));
   b = imageStageOutput(path.join(tmpDir('repro-b'), 'deeper', 'dir'));
   await buildImages(a, { env: { TZ: 'UTC', LC_ALL: 'C', USER: 'root', LOGNAME: 'root' } });
-  await buildImages(b, { umask: '077', wrapper: "faketime '2031-02-03 04:05:06'", env: { TZ: 'Pacific/Auckland', LC_ALL: 'C.UTF-8', USER: 'camera', LOGNAME: 'camera' }, cwd: b });
+  await buildImages(b, { umask: '077', wrapper: ['faketime', '2031-02-03 04:05:06'], env: { TZ: 'Pacific/Auckland', LC_ALL: 'C.UTF-8', USER: 'camera', LOGNAME: 'camera' }, cwd: b });
 });
 
 describe('image stage', () => {

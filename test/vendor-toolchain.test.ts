@@ -21,24 +21,37 @@ let archiveSha: string;
 let server: http.Server;
 let base: string;
 
-/** An SDK-shaped archive whose compiler is a wrapper around camfw's musl toolchain. */
+/**
+ * An SDK-shaped archive whose compiler is a wrapper around camfw's musl toolchain that
+ * says it is the Hi3518 SDK's gcc 4.4.1.
+ */
 async function makeFakeSdk(into: string, prefix: string): Promise<string> {
   const musl = await setupMusl();
   const bin = path.join(into, 'sdk/opt/hisi-linux-nptl/arm-hisiv100-linux/target/bin');
   fs.mkdirSync(bin, { recursive: true });
-  for (const tool of ['gcc', ...BINUTILS])
-    fs.writeFileSync(path.join(bin, `${prefix}${tool}`), `#!/bin/sh\nexec "${musl.crossPrefix}${tool}" "$@"\n`, { mode: 0o755 });
+  for (const tool of ['gcc', ...BINUTILS]) {
+    const version = tool === 'gcc' ? 'case " $* " in *" -dumpversion "*) echo 4.4.1; exit 0 ;; esac\n' : '';
+    fs.writeFileSync(path.join(bin, `${prefix}${tool}`), `#!/bin/sh\n${version}exec "${musl.crossPrefix}${tool}" "$@"\n`, { mode: 0o755 });
+  }
   const out = path.join(into, 'Hi3518_toolchain.tgz');
   await run(['tar', '-czf', out, '-C', path.join(into, 'sdk'), 'opt']);
   return out;
 }
 
-function cli(script: 'toolchain' | 'build', args: string[], env: Record<string, string> = {}) {
+function cli(script: 'toolchain' | 'build', args: string[], env: Record<string, string> = {}, output = path.join(dir, 'output')) {
   return run([path.join(paths.root, 'node_modules/.bin/tsx'), path.join(paths.root, 'scripts', `${script}.ts`), ...args], {
     allowFail: true,
-    env: { CAMFW_OUTPUT: path.join(dir, 'output'), CAMFW_HISIV100_TOOLCHAIN: undefined, CAMFW_HISIV100_TOOLCHAIN_SHA256: undefined, ...env },
+    env: { CAMFW_OUTPUT: output, CAMFW_HISIV100_TOOLCHAIN: undefined, CAMFW_HISIV100_TOOLCHAIN_SHA256: undefined, ...env },
     timeoutMs: 600_000,
   });
+}
+
+/** The staging tree of `recipe` in `output` (named by its key). */
+function stageOf(output: string, recipe: string): string {
+  const stage = path.join(output, 'stage/hisiv100');
+  const found = fs.readdirSync(stage).filter((f) => new RegExp(`^${recipe}-[0-9a-f]{16}$`).test(f));
+  assert.equal(found.length, 1, `${recipe} in ${stage}: ${found.join(', ')}`);
+  return path.join(stage, found[0]);
 }
 
 before(async () => {
@@ -71,9 +84,12 @@ describe('vendor toolchain hisiv100', () => {
   test('is fetched over HTTP, verified, cached, unpacked and its prefix found', async () => {
     const r = await cli('toolchain', ['--model', 'yi', '--toolchain-archive', `${base}/Hi3518_toolchain.tgz`, '--toolchain-sha256', archiveSha, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const tc = JSON.parse(r.stdout) as { id: string; crossPrefix: string; libc: string };
+    const tc = JSON.parse(r.stdout) as { id: string; crossPrefix: string; libc: string; gccVersion: string; reproducibleCflags: string[] };
     assert.equal(tc.id, 'hisiv100');
-    assert.ok(tc.crossPrefix.endsWith(`/camfw-bin/${PREFIX}`), tc.crossPrefix);
+    assert.match(tc.crossPrefix, new RegExp(`/camfw-bin-[0-9a-f]{16}/${PREFIX}$`));
+    assert.equal(tc.gccVersion, '4.4.1');
+    // gcc 4.4 has no -ffile-prefix-map
+    assert.deepEqual(tc.reproducibleCflags, ['-fdebug-prefix-map=/tmp/camfw-build=/camfw']);
     const cached = fs.readdirSync(path.join(dir, 'output/dl')).filter((f) => f.startsWith('hisiv100-'));
     assert.equal(cached.length, 1);
     assert.equal(await sha256File(path.join(dir, 'output/dl', cached[0])), archiveSha);
@@ -92,12 +108,29 @@ describe('vendor toolchain hisiv100', () => {
     assert.equal((JSON.parse(r.stdout) as { id: string }).id, 'hisiv100');
   });
 
-  test('builds a recipe', async () => {
-    const r = await cli('build', ['--model', 'yi', '--recipes', 'lighttpd', '--toolchain-archive', `${base}/Hi3518_toolchain.tgz`, '--toolchain-sha256', archiveSha]);
+  test('refuses, before any work, what its gcc 4.4 cannot build, and says what it can', async () => {
+    const r = await cli('build', ['--model', 'yi', '--toolchain-archive', `${base}/Hi3518_toolchain.tgz`, '--toolchain-sha256', archiveSha]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /the hisiv100 toolchain \(gcc 4\.4\.1\) cannot build:\n  ffmpeg: needs gcc >= [\d.]+: .*\n  avworker-min: builds against ffmpeg\n/);
+    assert.match(r.stderr, /build with --toolchain musl-armv5te \(gcc 12, always available\), or only what gcc 4\.4\.1 can with --recipes busybox,pcre2,lighttpd/);
+    assert.ok(!fs.existsSync(path.join(dir, 'output/stage/hisiv100')) || fs.readdirSync(path.join(dir, 'output/stage/hisiv100')).every((f) => f.startsWith('.')), 'it built something');
+  });
+
+  test('builds a recipe, with the same bytes in another output directory (no build path in it)', async () => {
+    const args = ['--model', 'yi', '--recipes', 'lighttpd', '--toolchain-archive', `${base}/Hi3518_toolchain.tgz`, '--toolchain-sha256', archiveSha];
+    const r = await cli('build', args);
     assert.equal(r.code, 0, r.stderr.slice(-3000));
-    const lighttpd = path.join(dir, 'output/stage/hisiv100/lighttpd/usr/sbin/lighttpd');
+    const lighttpd = path.join(stageOf(path.join(dir, 'output'), 'lighttpd'), 'usr/sbin/lighttpd');
     const v = await run(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', lighttpd, '-v']);
     assert.match(v.stdout, /lighttpd\/1\.4\.69/);
+    const other = path.join(dir, 'elsewhere', 'out');
+    fs.mkdirSync(other, { recursive: true });
+    for (const d of ['dl', 'apt']) fs.symlinkSync(path.join(dir, 'output', d), path.join(other, d));
+    const again = await cli('build', args, {}, other);
+    assert.equal(again.code, 0, again.stderr.slice(-3000));
+    const second = path.join(stageOf(other, 'lighttpd'), 'usr/sbin/lighttpd');
+    assert.equal(await sha256File(second), await sha256File(lighttpd));
+    for (const out of [path.join(dir, 'output'), other]) assert.ok(!fs.readFileSync(lighttpd).includes(out), `${out} is in the program`);
   });
 
   test('with a wrong sha256 is refused, naming the file and both hashes', async () => {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TARGET_CFLAGS } from '../scripts/lib/cameras.ts';
 import { lockIdentity, unpackDebs, type DebSet } from '../scripts/lib/deb-lock.ts';
-import { paths } from '../scripts/lib/paths.ts';
-import { toolchainIdentity, type Toolchain } from './types.ts';
-import { writeFileAtomic, writeWrappers } from './wrappers.ts';
+import { run } from '../scripts/lib/run.ts';
+import { reproduciblePaths, toolchainIdentity, type Toolchain } from './types.ts';
+import { writeGenerated, writeWrappers } from './wrappers.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -50,7 +51,7 @@ const MUSL = 'arm-linux-musleabi';
  * add the kernel headers (after musl's, as the specs' -nostdinc requires) for programs
  * that include <linux/...>.
  */
-function rewriteSpecs(root: string): string {
+function rewriteSpecs(root: string): { file: string; digest: string } {
   const original = path.join(root, 'usr/lib', MUSL, 'musl-gcc.specs');
   if (!fs.existsSync(original)) throw new Error(`musl-dev:armel did not provide ${original}`);
   const kernelHeaders = path.join(root, 'usr', GNU, 'include');
@@ -59,35 +60,40 @@ function rewriteSpecs(root: string): string {
     .replaceAll(`/usr/lib/${MUSL}`, `${root}/usr/lib/${MUSL}`)
     .replaceAll(`-isystem /usr/include/${MUSL}`, `-isystem ${root}/usr/include/${MUSL} -idirafter ${kernelHeaders}`);
   if (specs.includes(' /usr/') || specs.includes('-L/usr/')) throw new Error(`musl specs still name /usr after rewriting: ${original}`);
-  const out = path.join(root, 'camfw-musl.specs');
-  writeFileAtomic(out, specs);
-  return out;
+  const { dir, digest } = writeGenerated(root, 'camfw-specs', { 'musl-gcc.specs': { content: specs, mode: 0o644 } });
+  return { file: path.join(dir, 'musl-gcc.specs'), digest };
 }
 
-export async function setupMusl(): Promise<Toolchain> {
+/** The toolchain, with `targetFlags` (the cameras' CPU flags) in its compiler wrappers. */
+export async function setupMusl(targetFlags: readonly string[] = TARGET_CFLAGS): Promise<Toolchain> {
   const root = await unpackDebs(muslDebs);
   const gcc = path.join(root, 'usr/bin', `${GNU}-gcc-12`);
   if (!fs.existsSync(gcc)) throw new Error(`unpacked toolchain has no ${gcc}`);
   const specs = rewriteSpecs(root);
-  const crossPrefix = writeWrappers({
-    dir: path.join(root, 'camfw-bin'),
+  const wrappers = writeWrappers({
+    root,
     prefix: `${MUSL}-`,
     gcc,
-    gccFlags: [`-specs=${specs}`],
+    gccFlags: [`-specs=${specs.file}`],
+    targetFlags,
     binutilsPrefix: path.join(root, 'usr/bin', `${GNU}-`),
     hostLibDirs: [path.join(root, 'usr/lib/x86_64-linux-gnu')],
   });
+  const gccVersion = (await run([`${wrappers.crossPrefix}gcc`, '-dumpversion'])).stdout.trim();
+  const { buildRoot, cflags: reproducibleCflags } = reproduciblePaths(gccVersion);
   return {
     id: 'musl-armv5te',
-    description: 'Debian gcc 12 + musl 1.2.3 (armel), static',
+    description: `Debian gcc ${gccVersion} + musl 1.2.3 (armel), static`,
     libc: 'musl 1.2.3',
     triple: MUSL,
-    crossPrefix,
-    reproducibleCflags: [`-ffile-prefix-map=${paths.output}=/camfw`],
+    crossPrefix: wrappers.crossPrefix,
+    gccVersion,
+    buildRoot,
+    reproducibleCflags,
     linkedLicenses: [
       { name: 'musl', file: path.join(root, 'usr/share/doc/musl/copyright') },
       { name: 'libgcc', file: path.join(root, 'usr/share/doc/gcc-12-arm-linux-gnueabi-base/copyright') },
     ],
-    identity: toolchainIdentity('musl-armv5te', lockIdentity(muslDebs)),
+    identity: toolchainIdentity('musl-armv5te', lockIdentity(muslDebs), [wrappers.digest, specs.digest], reproducibleCflags),
   };
 }

@@ -4,7 +4,8 @@ import { ensureDownload, originFor } from '../scripts/lib/download.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
 import { withLock } from '../scripts/lib/lock.ts';
-import { toolchainIdentity, type Toolchain } from './types.ts';
+import { TARGET_CFLAGS } from '../scripts/lib/cameras.ts';
+import { reproduciblePaths, toolchainIdentity, type Toolchain } from './types.ts';
 import { writeWrappers } from './wrappers.ts';
 
 /**
@@ -88,11 +89,11 @@ export function findCompiler(root: string, prefixes: string[]): { bin: string; p
   return hits[0];
 }
 
-export async function setupVendor(def: VendorToolchainDef, src: VendorSource): Promise<Toolchain> {
+export async function setupVendor(def: VendorToolchainDef, src: VendorSource, targetFlags: readonly string[] = TARGET_CFLAGS): Promise<Toolchain> {
   const name = archiveName(def, src);
   const archive = await ensureDownload(name, src.sha256, [originFor(src.source)]);
   const root = path.join(paths.toolchains, `${def.id}-${src.sha256.slice(0, 12)}`);
-  await withLock(`toolchain-${def.id}`, async () => {
+  await withLock(`${root}.lock`, `the ${def.id} toolchain`, async () => {
     if (fs.existsSync(path.join(root, '.camfw-complete'))) return;
     const tmp = `${root}.tmp-${process.pid}`;
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -108,21 +109,26 @@ export async function setupVendor(def: VendorToolchainDef, src: VendorSource): P
     throw new Error(
       `${def.id} toolchain: no ${def.prefixes.map((p) => `bin/${p}gcc`).join(' or ')} in ${name} (unpacked at ${root}); is this the ${def.description}?`,
     );
-  const crossPrefix = writeWrappers({
-    dir: path.join(root, 'camfw-bin'),
+  const wrappers = writeWrappers({
+    root,
     prefix: found.prefix,
     gcc: path.join(found.bin, `${found.prefix}gcc`),
+    targetFlags,
     binutilsPrefix: path.join(found.bin, found.prefix),
   });
+  const gccVersion = (await run([`${wrappers.crossPrefix}gcc`, '-dumpversion'])).stdout.trim();
+  const { buildRoot, cflags: reproducibleCflags } = reproduciblePaths(gccVersion);
   return {
     id: def.id,
-    description: def.description,
+    description: `${def.description}, gcc ${gccVersion}`,
     libc: def.libc,
     triple: def.triple,
-    crossPrefix,
-    reproducibleCflags: [],
+    crossPrefix: wrappers.crossPrefix,
+    gccVersion,
+    buildRoot,
+    reproducibleCflags,
     // The SDK archives carry no licence files camfw can rely on: see licenses/README.
     linkedLicenses: [],
-    identity: toolchainIdentity(def.id, `${src.sha256}:${found.prefix}`),
+    identity: toolchainIdentity(def.id, `${src.sha256}:${found.prefix}`, [wrappers.digest], reproducibleCflags),
   };
 }

@@ -2,6 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 
+/**
+ * The C standard of our own code: what the vendor SDKs' gcc 4.4 and 4.5 accept. Every
+ * build checks it with -pedantic-errors, so a C11-only construct fails here, on gcc 12,
+ * before it reaches a vendor toolchain. Library headers come in with -isystem: theirs
+ * are not ours to hold to it.
+ */
+export const OWN_C_FLAGS = ['-std=gnu99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror'];
+
 /** Our own remuxer (source beside this file): RTSP in, RTMP or recordings out, stream copy. */
 export const avworkerMin: Recipe = {
   name: 'avworker-min',
@@ -9,18 +17,16 @@ export const avworkerMin: Recipe = {
   license: 'GPL-2.0-only',
   licenseFiles: ['avworker-min.c'],
   depends: ['ffmpeg'],
-  programs: () => [{ path: 'usr/bin/avworker-min' }],
+  programs: [{ path: 'usr/bin/avworker-min' }],
   async build(ctx) {
     const out = path.join(ctx.destDir, 'usr/bin/avworker-min');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await ctx.run('build', [
       ctx.env.CC,
       ...ctx.env.CFLAGS.split(' '),
-      '-std=c11',
-      '-Wall',
-      '-Wextra',
-      '-Werror',
-      `-I${path.join(ctx.sysroot, 'usr/include')}`,
+      ...OWN_C_FLAGS,
+      '-isystem',
+      path.join(ctx.sysroot, 'usr/include'),
       path.join(ctx.srcDir, 'avworker-min.c'),
       `-L${path.join(ctx.sysroot, 'usr/lib')}`,
       ...ctx.env.LDFLAGS.split(' '),

@@ -44,7 +44,7 @@ export const busybox: Recipe = {
     sha256: 'faeeb244c35a348a334f4a59e44626ee870fb07b6884d68c10ae8bc19f83a694',
     debian: 'busybox',
   },
-  programs: () => [{ path: 'bin/busybox', smoke: ['sh', '-c', 'echo ok | grep -q ok && test "$(seq 3 | wc -l)" -eq 3'] }],
+  programs: [{ path: 'bin/busybox', smoke: ['sh', '-c', 'echo ok | grep -q ok && test "$(seq 3 | wc -l)" -eq 3'] }],
   async build(ctx) {
     // Kbuild takes CROSS_COMPILE; the toolchain's CC/CFLAGS in the environment would leak into host tools.
     const make = ['make', '-C', ctx.srcDir, `O=${ctx.buildDir}`, `CROSS_COMPILE=${ctx.tc.crossPrefix}`, 'HOSTCC=gcc'];

@@ -1,5 +1,5 @@
 import { configureMakeBuild } from '../../scripts/lib/builders.ts';
-import type { BuildOptions, Recipe } from '../../scripts/lib/recipe.ts';
+import type { BuildContext, Recipe } from '../../scripts/lib/recipe.ts';
 
 /**
  * Exactly the components a camera needs to take its own RTSP stream (H.264 with AAC or
@@ -17,7 +17,7 @@ export const FFMPEG_COMPONENTS = {
 };
 
 /** What the optional ffmpeg program adds: transcoding G.711 to AAC for RTMP ingests that want AAC. */
-const CLI_COMPONENTS = {
+export const CLI_COMPONENTS = {
   decoder: ['pcm_alaw', 'pcm_mulaw', 'aac'],
   encoder: ['aac'],
   filter: ['aresample', 'aformat', 'anull'],
@@ -27,52 +27,79 @@ function componentArgs(components: Record<string, string[]>): string[] {
   return Object.entries(components).map(([kind, names]) => `--enable-${kind}=${names.join(',')}`);
 }
 
+const SOURCE = {
+  url: 'https://ffmpeg.org/releases/ffmpeg-5.1.9.tar.xz',
+  sha256: 'd9b593bb2ba93d4b50f74177e0cdcd41747e708596367deed0c30348a71dd176',
+  debian: 'ffmpeg',
+};
+
+/** configure for the camera: cross, static, nothing but `components` and what `extra` adds. */
+function configure(ctx: BuildContext, components: Array<Record<string, string[]>>, extra: string[]): string[] {
+  return [
+    '--enable-cross-compile',
+    `--cross-prefix=${ctx.tc.crossPrefix}`,
+    '--arch=arm',
+    '--cpu=armv5te',
+    '--target-os=linux',
+    '--pkg-config=pkg-config',
+    `--extra-cflags=${ctx.env.CFLAGS}`,
+    `--extra-ldflags=${ctx.env.LDFLAGS}`,
+    '--enable-static',
+    '--disable-shared',
+    '--disable-everything',
+    '--disable-autodetect',
+    '--disable-doc',
+    '--disable-debug',
+    '--disable-avdevice',
+    '--disable-swscale',
+    '--disable-postproc',
+    '--enable-small',
+    '--disable-runtime-cpudetect',
+    '--disable-armv6',
+    '--disable-armv6t2',
+    '--disable-vfp',
+    '--disable-neon',
+    ...extra,
+    ...components.flatMap(componentArgs),
+    // a misspelt component name is otherwise only a warning
+    '--fatal-warnings',
+  ];
+}
+
+const MIN_GCC = { version: '4.7', why: 'FFmpeg 5.1 is C11 (configure asks for -std=c11; stdatomic through compat/)' };
+
+/** The libraries avworker-min links: the same bytes whether or not the ffmpeg program is built. */
 export const ffmpeg: Recipe = {
   name: 'ffmpeg',
   version: '5.1.9',
   license: 'LGPL-2.1-or-later',
   licenseFiles: ['COPYING.LGPLv2.1', 'LICENSE.md'],
-  source: {
-    url: 'https://ffmpeg.org/releases/ffmpeg-5.1.9.tar.xz',
-    sha256: 'd9b593bb2ba93d4b50f74177e0cdcd41747e708596367deed0c30348a71dd176',
-    debian: 'ffmpeg',
-  },
-  usesOptions: ['ffmpegCli'],
-  programs: (o: BuildOptions) => (o.ffmpegCli ? [{ path: 'usr/bin/ffmpeg', smoke: ['-hide_banner', '-version'] }] : []),
+  source: SOURCE,
+  minGcc: MIN_GCC,
+  programs: [],
   async build(ctx) {
-    const cli = ctx.options.ffmpegCli;
+    await configureMakeBuild(ctx, { args: configure(ctx, [FFMPEG_COMPONENTS], ['--disable-programs', '--disable-avfilter', '--disable-swresample']) });
+  },
+};
+
+/**
+ * The ffmpeg program, for trying things on a camera (`--ffmpeg-cli`): its own build tree
+ * with the transcoding components as well, so the libraries on the cards never change
+ * with it. Not on the cards.
+ */
+export const ffmpegCli: Recipe = {
+  name: 'ffmpeg-cli',
+  dir: 'ffmpeg',
+  version: '5.1.9',
+  license: 'LGPL-2.1-or-later',
+  licenseFiles: ['COPYING.LGPLv2.1', 'LICENSE.md'],
+  source: SOURCE,
+  minGcc: MIN_GCC,
+  programs: [{ path: 'usr/bin/ffmpeg', smoke: ['-hide_banner', '-version'] }],
+  async build(ctx) {
     await configureMakeBuild(ctx, {
-      args: [
-        '--enable-cross-compile',
-        `--cross-prefix=${ctx.tc.crossPrefix}`,
-        '--arch=arm',
-        '--cpu=armv5te',
-        '--target-os=linux',
-        '--pkg-config=pkg-config',
-        `--extra-cflags=${ctx.env.CFLAGS}`,
-        `--extra-ldflags=${ctx.env.LDFLAGS}`,
-        '--enable-static',
-        '--disable-shared',
-        '--disable-everything',
-        '--disable-autodetect',
-        '--disable-doc',
-        '--disable-debug',
-        '--disable-programs',
-        '--disable-avdevice',
-        '--disable-swscale',
-        '--disable-postproc',
-        ...(cli ? ['--enable-ffmpeg'] : ['--disable-avfilter', '--disable-swresample']),
-        '--enable-small',
-        '--disable-runtime-cpudetect',
-        '--disable-armv6',
-        '--disable-armv6t2',
-        '--disable-vfp',
-        '--disable-neon',
-        ...componentArgs(FFMPEG_COMPONENTS),
-        ...(cli ? componentArgs(CLI_COMPONENTS) : []),
-        // a misspelt component name is otherwise only a warning
-        '--fatal-warnings',
-      ],
+      args: configure(ctx, [FFMPEG_COMPONENTS, CLI_COMPONENTS], ['--disable-ffprobe', '--disable-ffplay', '--enable-ffmpeg']),
+      installTargets: ['install-progs'],
     });
   },
 };

@@ -31,7 +31,7 @@ export const lighttpd: Recipe = {
     debian: 'lighttpd',
   },
   depends: ['pcre2'],
-  programs: () => [{ path: 'usr/sbin/lighttpd', smoke: ['-V'] }],
+  programs: [{ path: 'usr/sbin/lighttpd', smoke: ['-V'] }],
   async build(ctx) {
     // A static lighttpd registers exactly the modules this header lists.
     fs.writeFileSync(path.join(ctx.srcDir, 'src/plugin-static.h'), LIGHTTPD_MODULES.map((m) => `PLUGIN_INIT(${m})\n`).join(''));

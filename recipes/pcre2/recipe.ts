@@ -12,7 +12,7 @@ export const pcre2: Recipe = {
     sha256: 'c33b418e3b936ee3153de2c61cc638e7e4fe3156022a5c77d0711bcbb9d64f1f',
     debian: 'pcre2',
   },
-  programs: () => [],
+  programs: [],
   async build(ctx) {
     await cmakeBuild(ctx, {
       defines: {

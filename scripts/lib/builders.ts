@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BuildContext } from './recipe.ts';
+import { run } from './run.ts';
 
 /**
  * Generic build infrastructures (in the manner of Buildroot's cmake-package and
@@ -13,6 +14,11 @@ export interface CmakeOptions {
   cflags?: string[];
 }
 
+/**
+ * CMake cross-compiling into the recipe's sysroot: find_path, find_library and
+ * find_package look only there (CMAKE_SYSROOT and CMAKE_FIND_ROOT_PATH with mode ONLY),
+ * never in the host's /usr; programs (code generators) come from the host.
+ */
 export async function cmakeBuild(ctx: BuildContext, opts: CmakeOptions = {}): Promise<void> {
   const toolchainFile = path.join(ctx.buildDir, 'camfw-toolchain.cmake');
   fs.writeFileSync(
@@ -24,6 +30,8 @@ export async function cmakeBuild(ctx: BuildContext, opts: CmakeOptions = {}): Pr
       `set(CMAKE_AR "${ctx.env.AR}" CACHE FILEPATH "")`,
       `set(CMAKE_RANLIB "${ctx.env.RANLIB}" CACHE FILEPATH "")`,
       `set(CMAKE_STRIP "${ctx.env.STRIP}" CACHE FILEPATH "")`,
+      `set(CMAKE_SYSROOT "${ctx.sysroot}")`,
+      `set(CMAKE_FIND_ROOT_PATH "${ctx.sysroot}")`,
       'set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)',
       'set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)',
       'set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)',
@@ -50,15 +58,46 @@ export async function cmakeBuild(ctx: BuildContext, opts: CmakeOptions = {}): Pr
   await ctx.run('install', ['cmake', '--install', ctx.buildDir], { env: { DESTDIR: ctx.destDir } });
 }
 
+let buildTriple: Promise<string> | undefined;
+/** The build machine's GNU triplet, for configure --build (the host compiler's). */
+function buildMachine(): Promise<string> {
+  return (buildTriple ??= run(['gcc', '-dumpmachine']).then((r) => r.stdout.trim()));
+}
+
 export interface ConfigureOptions {
   /** The configure script's arguments (no --prefix: it is always /usr). */
   args: string[];
   makeTargets?: string[];
+  /** What `make` installs (default: install). */
+  installTargets?: string[];
+  /** Environment for every step, over the cross environment. */
+  env?: Record<string, string>;
 }
 
-/** A configure script run from the build directory, then make and make install DESTDIR=. */
+/**
+ * A configure script run from the build directory, then make and make install DESTDIR=.
+ * Hand-written scripts (ffmpeg's) take their own cross options; autotools packages use
+ * autotoolsBuild.
+ */
 export async function configureMakeBuild(ctx: BuildContext, opts: ConfigureOptions): Promise<void> {
-  await ctx.run('configure', [path.join(ctx.srcDir, 'configure'), '--prefix=/usr', ...opts.args]);
-  await ctx.run('build', ['make', `-j${ctx.jobs}`, ...(opts.makeTargets ?? [])]);
-  await ctx.run('install', ['make', 'install', `DESTDIR=${ctx.destDir}`]);
+  const env = opts.env ?? {};
+  await ctx.run('configure', [path.join(ctx.srcDir, 'configure'), '--prefix=/usr', ...opts.args], { env });
+  await ctx.run('build', ['make', `-j${ctx.jobs}`, ...(opts.makeTargets ?? [])], { env });
+  await ctx.run('install', ['make', ...(opts.installTargets ?? ['install']), `DESTDIR=${ctx.destDir}`], { env });
+}
+
+/**
+ * An autotools package: configure with --host (the toolchain's triplet) and --build (this
+ * machine's), so it cross-compiles and never runs its test programs here; headers and
+ * libraries of the dependencies come from the recipe's sysroot; static only.
+ */
+export async function autotoolsBuild(ctx: BuildContext, opts: Omit<ConfigureOptions, 'env'>): Promise<void> {
+  await configureMakeBuild(ctx, {
+    ...opts,
+    args: [`--host=${ctx.tc.triple}`, `--build=${await buildMachine()}`, '--disable-shared', '--enable-static', ...opts.args],
+    env: {
+      CPPFLAGS: `-I${path.join(ctx.sysroot, 'usr/include')}`,
+      LDFLAGS: `${ctx.env.LDFLAGS} -L${path.join(ctx.sysroot, 'usr/lib')}`,
+    },
+  });
 }

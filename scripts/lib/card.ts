@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Toolchain } from '../../toolchain/types.ts';
 import type { BuildInfo } from './build-info.ts';
-import type { BuiltRecipe } from './builder.ts';
+import { buildOrder, type BuiltRecipe } from './builder.ts';
 import type { Camera } from './cameras.ts';
 import { BUDGETS, checkFileBudget, checkTreeBudget, partitionLimit } from './budgets.ts';
 import { configFiles, WEB_REALM } from './card-config.ts';
@@ -22,7 +22,6 @@ import { CardTree, manifestOf } from './manifest.ts';
 import { addVendorFiles, type VendorStatus } from './vendor.ts';
 import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
-import type { BuildOptions } from './recipe.ts';
 
 /** overlays/fang/cloud-stop.json: the stock cloud programs camfw stops on the Xiaofang. */
 export function cloudStopManifest(): { processes: Array<{ name: string; why: string }>; modules: Array<{ name: string; why: string }> } {
@@ -40,7 +39,6 @@ export interface CardInput {
   tc: Toolchain;
   built: Map<string, BuiltRecipe>;
   info: BuildInfo;
-  options: BuildOptions;
   config: CamfwConfig;
   /** The web UI password: from the configuration, or generated for this build. */
   webPassword: string;
@@ -80,8 +78,9 @@ function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks
   for (const name of CARD_RECIPES) {
     const b = input.built.get(name);
     if (!b) throw new Error(`card needs recipe ${name}, which was not built`);
-    const origin = { recipe: name, version: b.recipe.version };
-    const programs = b.recipe.programs(input.options).map((p) => p.path);
+    const patches = buildOrder([name]).flatMap((r) => (r.debianPatches?.apply ?? []).map((a) => `${r.name}: ${a.name}`));
+    const origin = { recipe: name, version: b.recipe.version, ...(patches.length ? { patches } : {}) };
+    const programs = b.recipe.programs.map((p) => p.path);
     for (const rel of programs) {
       fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
       fs.copyFileSync(path.join(b.stageDir, rel), path.join(dest, rel));
@@ -224,7 +223,7 @@ async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Ar
  * manifest.json (every file on the card and where it came from), licenses/ and build.json.
  */
 export async function buildCard(input: CardInput): Promise<Artifact[]> {
-  return withLock(`card-${input.camera.id}`, () => writeCard(input));
+  return withLock(`${paths.model(input.camera.id)}.lock`, `the ${input.camera.id} card`, () => writeCard(input));
 }
 
 async function writeCard(input: CardInput): Promise<Artifact[]> {

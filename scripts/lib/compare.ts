@@ -56,8 +56,8 @@ async function explainDiskImage(a: string, b: string): Promise<string[]> {
 
 /** diffoscope's report when it is installed (Debian: diffoscope-minimal), else the first differing byte. */
 async function explainFile(a: string, b: string): Promise<string[]> {
-  const have = await run(['sh', '-c', 'command -v diffoscope'], { allowFail: true });
-  if (have.code !== 0) return [`first difference at byte ${firstDifference(a, b)} (install diffoscope-minimal for a full report)`];
+  const have = await run(['diffoscope', '--version'], { allowFail: true });
+  if (have.code === 127) return [`first difference at byte ${firstDifference(a, b)} (install diffoscope-minimal for a full report)`];
   const r = await run(['diffoscope', '--text', '-', '--max-report-size', '200000', a, b], { allowFail: true });
   return r.stdout.split('\n').slice(0, 60);
 }

@@ -87,7 +87,7 @@ export async function fetchDebs(set: DebSet): Promise<string[]> {
  */
 export async function unpackDebs(set: DebSet, into = paths.toolchains): Promise<string> {
   const dest = path.join(into, `${set.id}-${lockIdentity(set)}`);
-  return withLock(`unpack-${set.id}`, async () => {
+  return withLock(`${dest}.lock`, `unpacking ${set.id}`, async () => {
     if (fs.existsSync(path.join(dest, '.camfw-complete'))) return dest;
     const debs = await fetchDebs(set);
     const tmp = `${dest}.tmp-${process.pid}`;

@@ -134,7 +134,7 @@ function listsPresent(): boolean {
 /** Refreshes the private package lists (once per build at most, or when forced). */
 let updatedThisRun = false;
 export async function aptUpdate(force = false): Promise<void> {
-  await withLock('apt', async () => {
+  await withLock(path.join(APT_DIR, '.lock'), 'the private apt lists', async () => {
     prepare();
     if (updatedThisRun || (!force && listsPresent())) return;
     log.info('apt: refreshing the private Debian package lists');
@@ -219,4 +219,18 @@ export async function debianOrigTarball(srcPackage: string, sha256: string, dir:
     return file;
   }
   throw new Error(`no version of Debian source package ${srcPackage} in the archive carries a file with sha256 ${sha256}`);
+}
+
+/**
+ * Fetches the Debian packaging (`.debian.tar.xz`, which carries debian/patches/) of
+ * `srcPackage` `version` into `dir` and returns the path of `file`.
+ */
+export async function debianPackagingTarball(srcPackage: string, version: string, file: string, dir: string): Promise<string> {
+  await aptUpdate();
+  fs.mkdirSync(dir, { recursive: true });
+  const r = await apt('apt-get', ['source', '--download-only', '--diff-only', `${srcPackage}=${version}`], dir);
+  const out = path.join(dir, file);
+  if (r.code !== 0 || !fs.existsSync(out))
+    throw new Error(`apt-get source --download-only --diff-only ${srcPackage}=${version} gave no ${file}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return out;
 }

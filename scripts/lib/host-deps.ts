@@ -1,50 +1,85 @@
-import { run } from './run.ts';
+import { sha256 } from './hash.ts';
 import { log } from './log.ts';
+import { run } from './run.ts';
 
 /**
  * Every Debian package camfw needs on the build machine, and why. The cross toolchain
  * and the test kernel are not here: they are pinned .deb files fetched into output/.
+ * test/host-programs.test.ts checks that every program the code runs comes from one of
+ * these. `recipes: true` marks the tools a recipe build runs (compilers for host-side
+ * helpers, make, cmake, the shells and text tools of configure scripts): their versions
+ * are part of every recipe's cache key, so a host upgrade rebuilds.
  */
 export interface HostPackage {
   name: string;
   why: string;
-  for: 'build' | 'test';
+  /** build: `npm run build` (firmware mode and legal-info included); test: `npm test`; fresh: `npm run test:fresh`. */
+  for: 'build' | 'test' | 'fresh';
+  recipes?: boolean;
+  /** The package whose version is the tool's (a metapackage's real compiler). */
+  versionFrom?: string;
 }
 
 export const HOST_PACKAGES: HostPackage[] = [
-  { name: 'apt', why: 'apt-get download / source for pinned toolchain and sources', for: 'build' },
+  { name: 'apt', why: 'apt-get download / source for the pinned toolchain, sources and Debian patches', for: 'build' },
   { name: 'dpkg', why: 'dpkg-deb unpacks the toolchain .debs without root', for: 'build' },
-  { name: 'gcc', why: 'host compiler for build tools (lemon, Kconfig)', for: 'build' },
-  { name: 'libc6-dev', why: 'headers for the host build tools', for: 'build' },
-  { name: 'make', why: 'ffmpeg, busybox', for: 'build' },
-  { name: 'cmake', why: 'lighttpd, pcre2', for: 'build' },
-  { name: 'pkgconf', why: 'finds dependencies in the recipe sysroot', for: 'build' },
-  { name: 'tar', why: 'unpacks sources', for: 'build' },
-  { name: 'xz-utils', why: '.tar.xz sources', for: 'build' },
-  { name: 'bzip2', why: '.tar.bz2 sources', for: 'build' },
+  { name: 'git', why: 'the build is named and dated by its commit', for: 'build' },
+  { name: 'util-linux', why: 'flock: build locks that end with their holder', for: 'build' },
+  { name: 'gcc', why: 'host compiler for build tools (Kconfig, BusyBox applet tables)', for: 'build', recipes: true, versionFrom: 'gcc-12' },
+  { name: 'libc6-dev', why: 'headers for the host build tools', for: 'build', recipes: true },
+  { name: 'make', why: 'ffmpeg, busybox, autotools packages', for: 'build', recipes: true },
+  { name: 'cmake', why: 'lighttpd, pcre2', for: 'build', recipes: true },
+  { name: 'pkgconf', why: 'finds dependencies in the recipe sysroot', for: 'build', recipes: true },
+  { name: 'patch', why: "applies Debian's security fixes to the sources", for: 'build', recipes: true },
+  { name: 'tar', why: 'unpacks sources', for: 'build', recipes: true },
+  { name: 'xz-utils', why: '.tar.xz sources', for: 'build', recipes: true },
+  { name: 'bzip2', why: '.tar.bz2 sources', for: 'build', recipes: true },
+  { name: 'gzip', why: '.tar.gz sources', for: 'build', recipes: true },
+  { name: 'dash', why: 'sh: configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'bash', why: 'scripts of BusyBox and ffmpeg builds', for: 'build', recipes: true },
+  { name: 'coreutils', why: 'configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'sed', why: 'configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'grep', why: 'configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'mawk', why: 'awk: configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'findutils', why: 'configure scripts and Makefiles', for: 'build', recipes: true },
+  { name: 'diffutils', why: 'configure scripts and Makefiles (cmp)', for: 'build', recipes: true },
   { name: 'unzip', why: 'vendor toolchain archives in .zip', for: 'build' },
   { name: 'dosfstools', why: 'mkfs.vfat for the card images', for: 'build' },
   { name: 'mtools', why: 'writes files into FAT images without mounting', for: 'build' },
   { name: 'e2fsprogs', why: 'mke2fs/debugfs for fang data partition', for: 'build' },
   { name: 'fdisk', why: 'sfdisk writes the MBR partition tables', for: 'build' },
+  { name: 'mtd-utils', why: 'mkfs.jffs2 repacks the stock YI home (firmware mode, --stock-home)', for: 'build' },
+  { name: 'u-boot-tools', why: 'mkimage wraps the repacked YI home in its uImage header (firmware mode)', for: 'build' },
+  { name: 'base-files', why: "the GPL-2 text for our own code's licence (legal-info, licenses/)", for: 'build' },
   { name: 'qemu-user', why: 'qemu-arm runs the ARM programs as an ARM926', for: 'test' },
   { name: 'qemu-system-arm', why: 'boots the emulated cameras', for: 'test' },
   { name: 'cpio', why: 'packs the initramfs of the emulated cameras', for: 'test' },
   { name: 'binutils', why: 'readelf checks ARM attributes of the programs', for: 'test' },
-  { name: 'ffmpeg', why: 'makes test video and reads back what avworker-min wrote', for: 'test' },
+  { name: 'ffmpeg', why: 'makes test video and reads back what avworker-min wrote (ffmpeg, ffprobe)', for: 'test' },
   { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
   { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },
+  { name: 'openssl', why: 'checks the web password hashes against `openssl passwd -apr1`', for: 'test' },
+  { name: 'autoconf', why: 'makes the tiny autotools package that tests the autotools builder', for: 'test' },
+  { name: 'shellcheck', why: 'checks every shell script that goes on a card', for: 'test' },
+  { name: 'mmdebstrap', why: 'makes the fresh Debian 12 root that npm run test:fresh proves the README in', for: 'fresh' },
+  { name: 'ca-certificates', why: 'npm and apt over TLS inside the fresh root', for: 'fresh' },
 ];
 
-async function missing(names: string[]): Promise<string[]> {
-  const r = await run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status}\\n', ...names], { allowFail: true });
-  const installed = new Set(
-    r.stdout
-      .split('\n')
-      .filter((l) => l.endsWith(' installed'))
-      .map((l) => l.split(' ')[0].replace(/:.*/, '')),
-  );
-  return names.filter((n) => !installed.has(n));
+/** The packages one purpose needs: the tests need the build's too. */
+export function packagesFor(purpose: HostPackage['for']): HostPackage[] {
+  const wanted: Record<HostPackage['for'], Array<HostPackage['for']>> = { build: ['build'], test: ['build', 'test'], fresh: ['fresh'] };
+  return HOST_PACKAGES.filter((p) => wanted[purpose].includes(p.for));
+}
+
+/** Installed version of each package (absent ones are left out). */
+async function installedVersions(names: string[]): Promise<Map<string, string>> {
+  const r = await run(['dpkg-query', '-W', '-f=${Package} ${db:Status-Status} ${Version}\\n', ...names], { allowFail: true });
+  const versions = new Map<string, string>();
+  for (const line of r.stdout.split('\n')) {
+    const [pkg, status, version] = line.split(' ');
+    if (status === 'installed') versions.set(pkg.replace(/:.*/, ''), version);
+  }
+  return versions;
 }
 
 export function installCommand(names: string[]): string {
@@ -57,9 +92,10 @@ export class MissingHostPackagesError extends Error {}
  * Makes sure the host packages for `purpose` are installed: installs them when running
  * as root, otherwise fails with the one command that installs them.
  */
-export async function ensureHostPackages(purpose: 'build' | 'test' | 'all'): Promise<void> {
-  const wanted = HOST_PACKAGES.filter((p) => purpose === 'all' || p.for === purpose || (purpose === 'test' && p.for === 'build'));
-  const absent = await missing(wanted.map((p) => p.name));
+export async function ensureHostPackages(purpose: HostPackage['for']): Promise<void> {
+  const wanted = packagesFor(purpose);
+  const have = await installedVersions(wanted.map((p) => p.name));
+  const absent = wanted.filter((p) => !have.has(p.name)).map((p) => p.name);
   if (absent.length === 0) return;
   if (process.getuid?.() !== 0)
     throw new MissingHostPackagesError(
@@ -71,4 +107,19 @@ export async function ensureHostPackages(purpose: 'build' | 'test' | 'all'): Pro
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   await run(['apt-get', 'update'], { env, allowFail: true });
   await run(['apt-get', 'install', '-y', '--no-install-recommends', ...absent], { env });
+}
+
+let hostTools: Promise<string> | undefined;
+/**
+ * The versions of the host tools that recipe builds run, as one short hash: part of
+ * every recipe's cache key.
+ */
+export function hostToolsIdentity(): Promise<string> {
+  return (hostTools ??= (async () => {
+    const names = HOST_PACKAGES.filter((p) => p.recipes).map((p) => p.versionFrom ?? p.name);
+    const versions = await installedVersions(names);
+    const missing = names.filter((n) => !versions.has(n));
+    if (missing.length) throw new MissingHostPackagesError(`host tools for the recipes are not installed: ${missing.join(', ')}; run \`npm run build\` as root, or: ${installCommand(missing)}`);
+    return sha256(names.map((n) => `${n}=${versions.get(n)}`).join('\n')).slice(0, 16);
+  })());
 }

@@ -16,6 +16,8 @@ export interface PackageInfo {
   license: string;
   source: string;
   sha256?: string;
+  /** Debian's fixes applied to the source: the Debian version and each patch with its reason. */
+  patches?: string;
 }
 
 export function packageInfo(r: Recipe): PackageInfo {
@@ -25,6 +27,10 @@ export function packageInfo(r: Recipe): PackageInfo {
     license: r.license,
     source: r.source ? r.source.url : `camfw's own code: ${path.relative(paths.root, recipeDir(r))}/`,
     sha256: r.source?.sha256,
+    patches: r.debianPatches
+      ? `from Debian ${r.debianPatches.package} ${r.debianPatches.version} (${r.debianPatches.file}, sha256 ${r.debianPatches.sha256}): ` +
+        r.debianPatches.apply.map((a) => `${a.name} (${a.why})`).join('; ')
+      : undefined,
   };
 }
 

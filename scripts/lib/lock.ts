@@ -1,56 +1,59 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { paths } from './paths.ts';
 import { log } from './log.ts';
+import { lockFile, type FileLock } from './run.ts';
 
-function alive(pid: number): boolean {
+function holder(file: string): string {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function readPid(dir: string): number {
-  try {
-    return Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8')) || 0;
+    return fs.readFileSync(file, 'utf8').trim() || '?';
   } catch {
-    return 0; // just created by its holder, or just released
+    return '?';
   }
 }
 
 /**
- * Serialises work on one shared resource (a cache entry, the apt lists) between
- * builds that run at the same time. mkdir is atomic; a lock left by a process
- * that no longer exists is taken over.
+ * Serialises work on one shared resource (a cache entry, the apt lists) between builds
+ * that run at the same time. The lock file lives beside the resource it guards, so two
+ * output directories that share a cache (through a symlink) share its locks too. It is a
+ * kernel lock (flock), released when its holder ends however it ends; the file only says
+ * which process held it last, for the "waiting" message.
  */
-export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const dir = path.join(paths.output, 'locks', `${name.replace(/[^\w.-]/g, '_')}.lock`);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  let announced = false;
-  for (;;) {
-    try {
-      fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = readPid(dir);
-      if (pid && !alive(pid)) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (!announced) {
-        log.info(`waiting for ${name} (held by process ${pid || '?'})`);
-        announced = true;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+export async function withLock<T>(file: string, what: string, fn: () => Promise<T>): Promise<T> {
+  const lock = (await lockFile(file, { onWait: () => log.info(`waiting for ${what} (held by process ${holder(file)})`) }))!;
   try {
+    fs.writeFileSync(file, `${process.pid}\n`);
     return await fn();
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await lock.release();
+  }
+}
+
+/** A shared lock on `file` for as long as this process runs (readers of a cache). */
+const held = new Map<string, Promise<FileLock>>();
+export function holdShared(file: string): Promise<FileLock> {
+  if (!held.has(file)) held.set(file, lockFile(file, { shared: true }).then((l) => l!));
+  return held.get(file)!;
+}
+
+/**
+ * Runs `fn` only when no other process holds `file` (not even shared); this process's own
+ * shared hold is let go for the time. Returns false, doing nothing, when another holds it.
+ */
+export async function whenAlone(file: string, fn: () => void): Promise<boolean> {
+  const mine = held.get(file);
+  if (mine) {
+    held.delete(file);
+    await (await mine).release();
+  }
+  try {
+    const lock = await lockFile(file, { wait: false });
+    if (!lock) return false;
+    try {
+      fn();
+    } finally {
+      await lock.release();
+    }
+    return true;
+  } finally {
+    if (mine) await holdShared(file);
   }
 }

@@ -4,7 +4,8 @@ import { walkTree } from './images/tree.ts';
 
 /** Where a file on the card came from. */
 export type Origin =
-  | { recipe: string; version: string }
+  /** `patches`: Debian's fixes compiled into it (its own and its libraries'), as "recipe: patch". */
+  | { recipe: string; version: string; patches?: string[] }
   | { overlay: string }
   | { config: string }
   | { vendor: string; known: boolean };

@@ -1,14 +1,7 @@
 import type { Toolchain } from '../../toolchain/types.ts';
+import type { DebianPatches } from './patches.ts';
 import type { SourceSpec } from './sources.ts';
 import type { RunOptions, RunResult } from './run.ts';
-
-/** Build options from the command line that a recipe may read (each part of its cache key). */
-export interface BuildOptions {
-  /** Also build the ffmpeg command-line program (not on the cards by default). */
-  ffmpegCli: boolean;
-}
-
-export const DEFAULT_BUILD_OPTIONS: BuildOptions = { ffmpegCli: false };
 
 /** A program a recipe installs, checked under qemu-arm and copied onto the cards. */
 export interface Program {
@@ -18,10 +11,15 @@ export interface Program {
   smoke?: string[];
 }
 
+/**
+ * What a recipe's build sees. There are deliberately no build options here: everything a
+ * recipe can read is an input of its cache key (its directory, its source and patches,
+ * the toolchain, the host tools, its dependencies), so a cached build cannot go stale.
+ * `jobs` changes how fast, never what: CI compares builds made with different --jobs.
+ */
 export interface BuildContext {
   tc: Toolchain;
-  options: BuildOptions;
-  /** Unpacked source (or a copy of the recipe's own source directory). */
+  /** Unpacked source (or a copy of the recipe's own source directory), patches applied. */
   srcDir: string;
   /** Scratch directory for out-of-tree builds. */
   buildDir: string;
@@ -41,15 +39,22 @@ export interface BuildContext {
 export interface Recipe {
   name: string;
   version: string;
+  /** Directory under recipes/ holding its files, when it is not `name` (two recipes of one source). */
+  dir?: string;
   /** SPDX licence expression and the files in the source that state it. */
   license: string;
   licenseFiles: string[];
   /** Upstream release; absent for our own code, which lives in the recipe directory. */
   source?: SourceSpec;
+  /** Fixes from Debian's packaging of this version (CVE fixes), applied after unpacking. */
+  debianPatches?: DebianPatches;
+  /**
+   * The oldest gcc that builds this recipe, and why. A toolchain with an older compiler
+   * (the vendor SDKs' gcc 4.4 and 4.5) is refused before any work.
+   */
+  minGcc?: { version: string; why: string };
   /** Recipes whose staging trees this one builds against. */
   depends?: string[];
-  /** The build options this recipe reads (they enter its cache key). */
-  usesOptions?: Array<keyof BuildOptions>;
-  programs(options: BuildOptions): Program[];
+  programs: Program[];
   build(ctx: BuildContext): Promise<void>;
 }

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { $ } from 'zx';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { paths } from './paths.ts';
 import { elapsed, log } from './log.ts';
 
@@ -16,6 +18,13 @@ export interface RunOptions {
   allowFail?: boolean;
   /** Give up after this many milliseconds. */
   timeoutMs?: number;
+  /**
+   * The program's standard output goes to this file (replaced), not to memory or the log:
+   * a pipeline in TypeScript, so the program's exit status is never lost behind a `|`.
+   */
+  stdoutFile?: string;
+  /** With stdoutFile: compress it, like `gzip -n -LEVEL` (no name, no time: reproducible). */
+  gzipLevel?: number;
 }
 
 export interface RunResult {
@@ -83,10 +92,11 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
     verbose: false,
   })`${argv}`;
   if (out) {
-    proc.stdout.on('data', (b: Buffer) => out!.write(b));
+    if (!opts.stdoutFile) proc.stdout.on('data', (b: Buffer) => out!.write(b));
     proc.stderr.on('data', (b: Buffer) => out!.write(b));
   }
-  const result = await proc;
+  const toFile = opts.stdoutFile ? writeStdout(proc.stdout, opts.stdoutFile, opts.gzipLevel) : undefined;
+  const [result] = await Promise.all([proc, toFile]);
   if (out) await new Promise<void>((resolve) => out!.end(resolve));
   const code = result.exitCode ?? (result.signal ? 128 : 1);
   recordCommand(cmd, opts.cwd, Date.now() - t0, code);
@@ -103,6 +113,12 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   }
   log.detail(`  exit ${code} in ${elapsed(t0)}`);
   return { stdout: result.stdout, stderr: result.stderr, code };
+}
+
+function writeStdout(stdout: NodeJS.ReadableStream, file: string, gzipLevel?: number): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sink = fs.createWriteStream(file);
+  return gzipLevel === undefined ? pipeline(stdout, sink) : pipeline(stdout, zlib.createGzip({ level: gzipLevel }), sink);
 }
 
 export interface BackgroundProcess {
@@ -147,4 +163,61 @@ function recordCommand(cmd: string, cwd: string | undefined, ms: number, code: n
   } catch {
     // The command log is a convenience; a read-only output dir must not fail the build.
   }
+}
+
+export interface FileLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes a flock(1) lock on `file` (exclusive, or shared) and holds it until release() or
+ * until this process ends. The lock lives in the kernel with a `flock FILE cat` process
+ * whose standard input is our pipe: when we exit, however we exit, the pipe closes, cat
+ * ends and the kernel drops the lock. There is never a stale lock to take over.
+ * `onWait` is called once if the lock is not ours within half a second; with `wait: false`
+ * a lock held elsewhere gives undefined at once.
+ */
+export function lockFile(file: string, opts: { shared?: boolean; wait?: boolean; onWait?: () => void } = {}): Promise<FileLock | undefined> {
+  const argv = ['flock', opts.shared ? '--shared' : '--exclusive', ...(opts.wait === false ? ['--nonblock'] : []), file, 'cat'];
+  const cmd = formatCommand(argv);
+  const t0 = Date.now();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const proc = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const closed = new Promise<number>((resolve) =>
+    proc.on('close', (code, signal) => {
+      recordCommand(cmd, undefined, Date.now() - t0, code ?? (signal ? 128 : 1));
+      resolve(code ?? 128);
+    }),
+  );
+  // cat echoes this line only once flock has the lock and has started it; a flock that
+  // gives up (--nonblock) never reads it
+  proc.stdin.on('error', () => {});
+  proc.stdin.write('locked\n');
+  return new Promise((resolve, reject) => {
+    const waiting = setTimeout(() => opts.onWait?.(), 500);
+    proc.on('error', (e) => {
+      clearTimeout(waiting);
+      reject(new ToolError(`cannot run flock for ${file}: ${e.message}`, 127, ''));
+    });
+    proc.stdout.once('data', () => {
+      clearTimeout(waiting);
+      // a lock held for the whole run must not keep Node alive; its release must
+      const handles = [proc, proc.stdin, proc.stdout, proc.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
+      for (const h of handles) h.unref?.();
+      resolve({
+        async release() {
+          for (const h of handles) h.ref?.();
+          proc.stdin.end();
+          await closed;
+        },
+      });
+    });
+    void closed.then((code) => {
+      clearTimeout(waiting);
+      if (opts.wait === false && code === 1) resolve(undefined);
+      else reject(new ToolError(`flock on ${file} failed (exit ${code}): ${stderr.trim()}`, code, stderr));
+    });
+  });
 }

@@ -35,7 +35,8 @@ export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out:
   fs.copyFileSync(path.join(FIRMWARE, 'common.sh'), path.join(root, 'etc/firmware-common.sh'));
   fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'init'));
   fs.chmodSync(path.join(root, 'init'), 0o755);
-  await run(['sh', '-c', `cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -n -1 > "$2"`, 'sh', root, out]);
+  const entries = ['.', ...(fs.readdirSync(root, { recursive: true }) as string[]).map((rel) => `./${rel}`)].sort();
+  await run(['cpio', '-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: entries.join('\n') + '\n', stdoutFile: out, gzipLevel: 1 });
   fs.rmSync(root, { recursive: true, force: true });
 }
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env tsx
+// `npm test`: the type check passed; now every test file under Node's test runner, one at
+// a time (they share the build cache and boot emulated cameras), in a temporary directory
+// of their own that must be empty when they are done: tests leave nothing behind.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { paths } from './lib/paths.ts';
+
+const files = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : fs.readdirSync(path.join(paths.root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('test', f));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-tests-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+  cwd: paths.root,
+  stdio: 'inherit',
+  env: { ...process.env, TMPDIR: tmp },
+});
+// tsx keeps its compile cache in the temporary directory (tsx-UID): not a test's
+const left = fs.readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f));
+if (left.length && !process.env.CAMFW_KEEP_TMP) {
+  console.error(`\ntests left ${left.length} entries in their temporary directory ${tmp}: ${left.join(', ')}`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
+}
+if (!process.env.CAMFW_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+process.exit(r.status ?? 1);
