@@ -63,11 +63,13 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'shellcheck', why: 'checks every shell script that goes on a card', for: 'test' },
   { name: 'mmdebstrap', why: 'makes the fresh Debian 12 root that npm run test:fresh proves the README in', for: 'fresh' },
   { name: 'ca-certificates', why: 'npm and apt over TLS inside the fresh root', for: 'fresh' },
+  { name: 'mount', why: 'mounts /proc, /sys and /dev in the fresh root', for: 'fresh' },
 ];
 
-/** The packages one purpose needs: the tests need the build's too. */
+/** The packages one purpose needs: the tests need all of them. */
 export function packagesFor(purpose: HostPackage['for']): HostPackage[] {
-  const wanted: Record<HostPackage['for'], Array<HostPackage['for']>> = { build: ['build'], test: ['build', 'test'], fresh: ['fresh'] };
+  // the tests check every program the code runs, test:fresh's too
+  const wanted: Record<HostPackage['for'], Array<HostPackage['for']>> = { build: ['build'], test: ['build', 'test', 'fresh'], fresh: ['fresh'] };
   return HOST_PACKAGES.filter((p) => wanted[purpose].includes(p.for));
 }
 

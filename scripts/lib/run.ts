@@ -25,6 +25,8 @@ export interface RunOptions {
   stdoutFile?: string;
   /** With stdoutFile: compress it, like `gzip -n -LEVEL` (no name, no time: reproducible). */
   gzipLevel?: number;
+  /** Also show the program's output as it comes (a long run whose output a person follows). */
+  passthrough?: boolean;
 }
 
 export interface RunResult {
@@ -94,6 +96,10 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   if (out) {
     if (!opts.stdoutFile) proc.stdout.on('data', (b: Buffer) => out!.write(b));
     proc.stderr.on('data', (b: Buffer) => out!.write(b));
+  }
+  if (opts.passthrough) {
+    proc.stdout.on('data', (b: Buffer) => process.stdout.write(b));
+    proc.stderr.on('data', (b: Buffer) => process.stderr.write(b));
   }
   const toFile = opts.stdoutFile ? writeStdout(proc.stdout, opts.stdoutFile, opts.gzipLevel) : undefined;
   const [result] = await Promise.all([proc, toFile]);
