@@ -86,16 +86,15 @@ main(async () => {
     addNode(root);
     fs.copyFileSync('/etc/resolv.conf', path.join(root, 'etc/resolv.conf'));
     await run(['git', 'clone', '--quiet', paths.root, path.join(root, PROJECT.slice(1))]);
-    for (const [what, argv] of [
-      ['proc', ['mount', '-t', 'proc', 'proc', 'proc']],
-      ['sys', ['mount', '--bind', '/sys', 'sys']],
-      ['dev', ['mount', '--bind', '/dev', 'dev']],
-      ['dev/pts', ['mount', '--bind', '/dev/pts', 'dev/pts']],
-      ['dev/shm', ['mount', '-t', 'tmpfs', 'tmpfs', 'dev/shm']],
-    ] as const) {
-      await run([...argv.slice(0, -1), path.join(root, argv.at(-1)!)]);
-      mounted.push(path.join(root, what));
-    }
+    const mount = async (args: string[], target: string) => {
+      await run(['mount', ...args, path.join(root, target)]);
+      mounted.push(path.join(root, target));
+    };
+    await mount(['-t', 'proc', 'proc'], 'proc');
+    await mount(['--bind', '/sys'], 'sys');
+    await mount(['--bind', '/dev'], 'dev');
+    await mount(['--bind', '/dev/pts'], 'dev/pts');
+    await mount(['-t', 'tmpfs', 'tmpfs'], 'dev/shm');
     const chroot = (command: string, logName: string) =>
       run(
         [

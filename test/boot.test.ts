@@ -46,6 +46,13 @@ describe('emulated camera boots the card and serves its page', () => {
           const log = await consoleLine(cam, /camfw-test: cloud left: \[.*\]/);
           for (const p of ['iCamera', 'miio_client']) assert.match(log, new RegExp(`camfw: stopped ${p}`));
           assert.match(log, /camfw-test: cloud left: \[\]/);
+          // iCamera fed the watchdog: with nobody feeding it, the camera reboots within 8 s
+          assert.match(log, /camfw: feeding the watchdog \(BusyBox watchdog, pid \d+\)/);
+          await new Promise((r) => setTimeout(r, 20_000));
+          const still = await waitForPage(`${cam.url}public/build.txt`, 5_000).catch((e: Error) => {
+            throw new Error(`the camera went away after its cloud app stopped feeding the watchdog: ${e.message}\n${cam.console().slice(-2000)}`);
+          });
+          assert.match(still.body, new RegExp(`^model=${model}$`, 'm'));
         }
       } finally {
         await cam.stop();

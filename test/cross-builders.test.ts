@@ -82,7 +82,8 @@ before(async () => {
   b = await cardPrograms('fang');
   dir = tmpDir('cross');
   const auto = testRecipe('camfw-test-autotools', { 'configure.ac': CONFIGURE_AC, 'Makefile.in': MAKEFILE_IN, 'probe.c': PROBE_C }, (ctx) => autotoolsBuild(ctx, { args: [] }));
-  for (const tool of ['autoconf', 'autoheader']) await run([tool], { cwd: auto.dir });
+  await run(['autoconf'], { cwd: auto.dir });
+  await run(['autoheader'], { cwd: auto.dir });
   const cmake = testRecipe('camfw-test-cmake', { 'CMakeLists.txt': CMAKELISTS, 'probe.c': PROBE_C }, (ctx) => cmakeBuild(ctx));
   added.push(auto, cmake);
   RECIPES.push(...added);

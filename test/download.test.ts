@@ -34,7 +34,11 @@ before(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-after(() => server.close());
+after(() => {
+  server.close();
+  // made here rather than with tmpDir: helpers.ts would load paths.ts before CAMFW_OUTPUT is set
+  if (!process.env.CAMFW_KEEP_TMP) fs.rmSync(out, { recursive: true, force: true });
+});
 
 describe('ensureDownload', () => {
   test('fetches, verifies and caches; the cache is used after', async () => {

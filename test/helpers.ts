@@ -63,6 +63,23 @@ export function tmpDir(prefix: string): string {
   return dir;
 }
 
+/**
+ * A directory to put alone on PATH for a script run by the card's BusyBox under
+ * qemu-arm: every applet is a small host script that runs that same BusyBox, as an
+ * ARM926 with the camera's kernel version, so the script uses the card's tools and no
+ * host program. (QEMU's user mode cannot exec an ARM program itself.)
+ */
+export async function cardToolbox(busybox: string, kernel: string): Promise<string> {
+  const dir = tmpDir('toolbox');
+  const applets = (await run(['qemu-arm', '-cpu', 'arm926', busybox, '--list'])).stdout.trim().split('\n');
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const qemu = (process.env.PATH ?? '').split(':').map((d) => path.join(d, 'qemu-arm')).find((f) => fs.existsSync(f));
+  if (!qemu) throw new Error('qemu-arm is not on PATH');
+  for (const a of applets)
+    fs.writeFileSync(path.join(dir, a), `#!/bin/sh\nexec ${quote(qemu)} -cpu arm926 -r ${quote(kernel)} ${quote(busybox)} ${quote(a)} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
 const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
 const BUILD = path.join(paths.root, 'scripts/build.ts');
 /** A fixed web password: a generated one is new in every build. */

@@ -9,6 +9,7 @@ import { BudgetError, checkTreeBudget } from '../scripts/lib/budgets.ts';
 import { compareTrees, extractPartition, readMbr, unpackFilesystem } from '../scripts/lib/images/inspect.ts';
 import { walkTree } from '../scripts/lib/images/tree.ts';
 import type { ManifestEntry } from '../scripts/lib/manifest.ts';
+import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
 import { sha256File } from '../scripts/lib/hash.ts';
 import { buildImages, cardPrograms, hostPackages, imageStageOutput, runBuild, tmpDir } from './helpers.ts';
@@ -115,6 +116,15 @@ describe('yi image and zip', () => {
     assert.deepEqual(await compareTrees(parts.get(1)!.dir, zipDir), []);
     await assertMatchesManifest(manifest('yi'), '', zipDir, false);
     assert.ok(fs.existsSync(path.join(zipDir, 'test/equip_test.sh')));
+  });
+
+  test("the cards carry only card files, none of camfw's own data about the camera", () => {
+    for (const model of ['fang', 'yi']) {
+      const data = fs.readdirSync(path.join(paths.overlays, model)).filter((f) => f.endsWith('.json'));
+      assert.ok(data.length > 0, `no data files in overlays/${model}`);
+      const leaked = manifest(model).filter((e) => data.includes(path.basename(e.path)));
+      assert.deepEqual(leaked.map((e) => e.path), [], `${model}: data files on the card`);
+    }
   });
 
   test('zip entries are sorted, with one fixed time and unix modes', async () => {

@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import { camera, CAMERA_KERNELS } from '../scripts/lib/cameras.ts';
 import { run, startBackground } from '../scripts/lib/run.ts';
 import { LIGHTTPD_MODULES } from '../recipes/lighttpd/recipe.ts';
-import { cardPrograms, tmpDir, type Built } from './helpers.ts';
+import { cardPrograms, cardToolbox, tmpDir, type Built } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
 import { populateCardDir } from '../scripts/lib/card.ts';
@@ -101,6 +101,8 @@ describe('lighttpd with a card rendered from a configuration', () => {
     const password = 'a test password';
     const dir = await renderCard({ web: { user: 'owner', password, port } }, password);
     assert.doesNotMatch(fs.readFileSync(path.join(dir, 'etc/lighttpd.htpasswd'), 'utf8'), new RegExp(password));
+    // the card's lighttpd keeps its pid and logs in /tmp/camfw, as on the camera
+    const made = !fs.existsSync('/tmp/camfw');
     fs.mkdirSync('/tmp/camfw', { recursive: true });
     const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '2.6.35.12', '-E', `CAMFW_ROOT=${dir}`, path.join(dir, 'usr/sbin/lighttpd'), '-D', '-f', path.join(dir, 'etc/lighttpd.conf')]);
     try {
@@ -116,6 +118,7 @@ describe('lighttpd with a card rendered from a configuration', () => {
       assert.match(await ok.text(), /<dd id="model">fang<\/dd>/);
     } finally {
       await server.stop();
+      if (made) fs.rmSync('/tmp/camfw', { recursive: true, force: true });
     }
   });
 });
@@ -145,7 +148,8 @@ describe('busybox', () => {
     ].join('\n');
     for (const kernel of CAMERA_KERNELS) {
       fs.rmSync(path.join(dir, 'x'), { recursive: true, force: true });
-      const r = await qemu(kernel, bb, ['sh', '-c', script], { cwd: dir });
+      // the card's applets alone on PATH: no host tool can stand in for one
+      const r = await qemu(kernel, bb, ['sh', '-c', script], { cwd: dir, env: { PATH: await cardToolbox(bb, kernel) } });
       assert.equal(r.code, 0, `on ${kernel}: ${r.stderr}`);
       assert.match(r.stdout, /all-ok/);
     }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setupMusl } from '../toolchain/musl-armv5te.ts';
-import { BINUTILS } from '../toolchain/types.ts';
+import { BINUTILS, FIXED_BUILD_ROOT } from '../toolchain/types.ts';
 import { sha256File } from '../scripts/lib/hash.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
@@ -78,6 +78,8 @@ before(async () => {
 
 after(() => {
   server?.close();
+  // what the fake gcc 4.4 compiled in the fixed build root: only its lock files are left
+  fs.rmSync(path.join(FIXED_BUILD_ROOT, 'hisiv100'), { recursive: true, force: true });
 });
 
 describe('vendor toolchain hisiv100', () => {

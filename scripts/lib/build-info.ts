@@ -11,16 +11,24 @@ export interface BuildInfo {
   sourceDateEpoch: number;
 }
 
+/** Directories whose every file reaches the cards or a recipe's build: an untracked file there changes the build. */
+const APPLIED_WHOLE = ['overlays', 'recipes'];
+
 /**
  * SOURCE_DATE_EPOCH is the environment's when set (reproducible-builds.org convention),
- * otherwise the date of the last commit.
+ * otherwise the date of the last commit. The revision is marked +dirty when a tracked
+ * file differs from the commit, or an untracked file sits where the build takes every
+ * file (overlays/, recipes/).
  */
-export async function buildInfo(): Promise<BuildInfo> {
-  const version = (JSON.parse(fs.readFileSync(path.join(paths.root, 'package.json'), 'utf8')) as { version: string }).version;
-  const git = (args: string[]) => run(['git', '-C', paths.root, ...args], { allowFail: true });
+export async function buildInfo(root = paths.root): Promise<BuildInfo> {
+  const version = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const git = (args: string[]) => run(['git', '-C', root, ...args], { allowFail: true });
   const head = await git(['log', '-1', '--format=%h %ct']);
   const [commit, commitTime] = head.code === 0 ? head.stdout.trim().split(' ') : ['', ''];
-  const dirty = commit ? (await git(['status', '--porcelain', '--untracked-files=no'])).stdout.trim() !== '' : false;
+  const changed = async () =>
+    (await git(['status', '--porcelain', '--untracked-files=no'])).stdout.trim() !== '' ||
+    (await git(['status', '--porcelain', '--untracked-files=all', '--', ...APPLIED_WHOLE])).stdout.trim() !== '';
+  const dirty = commit ? await changed() : false;
   const env = process.env.SOURCE_DATE_EPOCH;
   const sourceDateEpoch = env !== undefined ? Number(env) : Number(commitTime);
   if (!Number.isInteger(sourceDateEpoch) || sourceDateEpoch <= 0)

@@ -96,7 +96,9 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
       what: 'settings',
       secret: false,
       content:
-        '# camfw settings, from the build configuration. Sourced by etc/camfw/start.sh.\n' +
+        '# camfw settings, from the build configuration. Sourced by etc/camfw/start.sh,\n' +
+        '# which uses the variables (SC2034: shellcheck cannot see that from here).\n' +
+        '# shellcheck disable=SC2034\n' +
         shellAssignments({
           CAMFW_HOSTNAME: config.hostname ?? `camfw-${model}`,
           CAMFW_TZ: config.timezone,

@@ -187,7 +187,7 @@ async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<
 
 async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
-  overlay(templateView(input, vendor), tree, 'yi', '');
+  overlay(templateView(input, vendor), tree, 'yi/card', '');
   populateCardDir(input, tree, 'test', false, vendor);
   // The trim list for overlay mode, from the same manifest firmware mode uses.
   writeList(tree, 'test/etc/camfw/home-trim.list', trimManifest().remove.map((r) => r.path), 'overlays/yi/home-trim.json');

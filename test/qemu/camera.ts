@@ -10,6 +10,8 @@ const FIRMWARE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'firmwa
 
 /** Kernel modules the emulated cameras load: the card disk, the network, the card's filesystems. */
 const MODULES = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_iso8859-1', 'crc32c_generic', 'ext4'];
+/** Modules a stock firmware model loads itself: softdog stands in for a camera's hardware watchdog. */
+const FIRMWARE_MODULES = ['softdog'];
 
 /**
  * The initramfs of an emulated camera: camfw's own busybox as the stock system's tools,
@@ -30,7 +32,7 @@ export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out:
     fs.symlinkSync(`${'../'.repeat(depth)}bin/busybox`, path.join(root, a));
   }
   const modules = moduleLoadOrder(kernel, MODULES);
-  for (const ko of modules) fs.copyFileSync(ko, path.join(root, 'lib/modules', path.basename(ko)));
+  for (const ko of [...modules, ...moduleLoadOrder(kernel, FIRMWARE_MODULES)]) fs.copyFileSync(ko, path.join(root, 'lib/modules', path.basename(ko)));
   fs.writeFileSync(path.join(root, 'etc/modules'), modules.map((m) => path.basename(m)).join('\n') + '\n');
   fs.copyFileSync(path.join(FIRMWARE, 'common.sh'), path.join(root, 'etc/firmware-common.sh'));
   fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'init'));

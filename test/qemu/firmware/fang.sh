@@ -7,9 +7,16 @@ ln -s "$CARD" /dev/mmcblk0
 ln -s "${CARD}1" /dev/mmcblk0p1
 ln -s "${CARD}2" /dev/mmcblk0p2
 
-# The stock cloud programs, as stand-ins that only run.
+# The stock rcS loads the Sonix watchdog for the cloud app, which feeds it
+# (../shared/reference/fang-hacks.md §2.3: snx_wdt is loaded only when the cloud runs).
+# softdog stands in for snx_wdt: nobody feeding it for 8 s reboots the camera, and the
+# emulator exits (-no-reboot).
+insmod /lib/modules/softdog.ko soft_margin=8 || echo "camfw-test: no softdog"
+
+# The stock cloud programs, as stand-ins: iCamera feeds the watchdog, miio_client only runs.
+printf '#!/bin/sh\nexec 3>/dev/watchdog\nwhile true; do printf . >&3; sleep 1; done\n' > /usr/bin/iCamera
+printf '#!/bin/sh\nwhile true; do sleep 1; done\n' > /usr/bin/miio_client
 for name in iCamera miio_client; do
-	printf '#!/bin/sh\nwhile true; do sleep 1; done\n' > "/usr/bin/$name"
 	chmod 755 "/usr/bin/$name"
 	"/usr/bin/$name" &
 done

@@ -5,13 +5,21 @@
 # is verified before anything is removed, and this script never reboots.
 #
 # Undo: put a file named UNDO-TRIM in the card's test/ folder (from any computer). The
-# next boot restores every backup and leaves TRIM-UNDONE there, which keeps the trim off
-# until you delete it.
+# next boot restores every backup and, when all of them are back, leaves TRIM-UNDONE
+# there, which keeps the trim off until you delete it; if one could not be restored,
+# UNDO-TRIM stays and the next boot tries again.
 #
 # usage: busybox sh trim-home.sh CARD_DIR [HOME_DIR]
 set -u
 ROOT="${1:?usage: trim-home.sh CARD_DIR [HOME_DIR]}"
 HOME_DIR="${2:-/home}"
+case "$HOME_DIR" in
+	/?*) ;;
+	*)
+		echo "camfw: trim-home.sh: HOME_DIR must be an absolute directory other than /, not \"$HOME_DIR\""
+		exit 1
+		;;
+esac
 LIST="$ROOT/etc/camfw/home-trim.list"
 BACKUP="$ROOT/backup/home"
 
@@ -20,10 +28,30 @@ backup_of() {
 	echo "$BACKUP/$(echo "$1" | sed 's|/|__|g').tar.gz"
 }
 
+# A trim-list entry must be a plain relative path below /home: letters, digits, ".", "_",
+# "-" and "/" only, no empty, "." or ".." component. Anything else is refused, never
+# handed to tar or rm.
+plain_path() {
+	case "$1" in
+		'' | /* | */ | *//*) return 1 ;;
+		*[!A-Za-z0-9._/-]*) return 1 ;;
+	esac
+	case "/$1/" in
+		*/./* | */../*) return 1 ;;
+	esac
+	return 0
+}
+
+refuse() {
+	printf 'camfw: refusing trim-list entry "%s": not a plain path below /home\n' "$1"
+}
+
 undo() {
 	restored=0
+	failed=0
 	while read -r p; do
 		[ -n "$p" ] || continue
+		plain_path "$p" || { refuse "$p"; continue; }
 		for b in "$(backup_of "$p")" "${BACKUP}/$(echo "$p" | sed 's|/|__|g')".*.tar.gz; do
 			[ -f "$b" ] || continue
 			if tar -xzf "$b" -C "$HOME_DIR"; then
@@ -31,19 +59,29 @@ undo() {
 				restored=$((restored + 1))
 				echo "camfw: trim undone: restored /home/$p from $b"
 			else
+				failed=$((failed + 1))
 				echo "camfw: could not restore /home/$p from $b; the backup is kept"
 			fi
 		done
 	done < "$LIST"
-	mv "$ROOT/UNDO-TRIM" "$ROOT/TRIM-UNDONE"
 	sync
-	echo "camfw: trim undone ($restored restored); delete TRIM-UNDONE on the card to trim again"
+	if [ "$failed" -gt 0 ]; then
+		echo "camfw: trim undo incomplete: $failed backup(s) not restored ($restored restored); UNDO-TRIM stays, so the next boot tries again"
+		return
+	fi
+	if mv "$ROOT/UNDO-TRIM" "$ROOT/TRIM-UNDONE"; then
+		sync
+		echo "camfw: trim undone ($restored restored); delete TRIM-UNDONE on the card to trim again"
+	else
+		echo "camfw: trim undone ($restored restored), but UNDO-TRIM could not be renamed to TRIM-UNDONE"
+	fi
 }
 
 trim() {
 	moved=0
 	while read -r p; do
 		[ -n "$p" ] || continue
+		plain_path "$p" || { refuse "$p"; continue; }
 		[ -e "$HOME_DIR/$p" ] || [ -L "$HOME_DIR/$p" ] || continue
 		b="$(backup_of "$p")"
 		if [ -f "$b" ]; then

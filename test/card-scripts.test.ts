@@ -1,0 +1,96 @@
+// The shell code that goes on the cards: every script passes shellcheck and the card's
+// own BusyBox parser, and the trim of the YI's /home refuses what it must refuse, run
+// with the card's BusyBox (and only its tools) as an ARM926.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { CAMERAS, MODEL_IDS } from '../scripts/lib/cameras.ts';
+import { readCardRecord } from '../scripts/lib/card.ts';
+import type { ManifestEntry } from '../scripts/lib/manifest.ts';
+import { paths } from '../scripts/lib/paths.ts';
+import { run } from '../scripts/lib/run.ts';
+import { cardPrograms, cardToolbox, hostPackages, tmpDir } from './helpers.ts';
+
+let busybox: string;
+before(async () => {
+  await hostPackages();
+  busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
+});
+
+/** The card's shell code: scripts (.sh or a #!/bin/sh line) and the settings its scripts source. */
+function cardShellFiles(model: string): string[] {
+  readCardRecord(model);
+  const tree = path.join(paths.model(model), 'tree');
+  const files = (JSON.parse(fs.readFileSync(path.join(paths.model(model), 'manifest.json'), 'utf8')) as { files: ManifestEntry[] }).files;
+  return files
+    .filter((e) => e.type === 'file' && !e.secret)
+    .map((e) => path.join(tree, e.path))
+    .filter((f) => f.endsWith('.sh') || /\/etc\/camfw\/[^/]+\.conf$/.test(f) || fs.readFileSync(f).subarray(0, 10).toString() === '#!/bin/sh\n');
+}
+
+describe('card shell scripts', () => {
+  for (const model of MODEL_IDS)
+    test(`${model}: pass shellcheck -s sh and BusyBox sh -n`, async () => {
+      const files = cardShellFiles(model);
+      assert.ok(files.length >= 3, `only ${files.length} shell files on the ${model} card`);
+      const sc = await run(['shellcheck', '-s', 'sh', ...files], { allowFail: true });
+      assert.equal(sc.code, 0, sc.stdout);
+      for (const f of files) {
+        const r = await run(['qemu-arm', '-cpu', 'arm926', busybox, 'sh', '-n', f], { allowFail: true });
+        assert.equal(r.code, 0, `${f}: ${r.stderr}`);
+      }
+    });
+});
+
+describe('trim-home.sh', () => {
+  const script = path.join(paths.overlays, 'yi/card/test/etc/camfw/trim-home.sh');
+
+  /** A card directory and a stock /home, and the script run on them by the card's BusyBox alone. */
+  async function setup(list: string[]) {
+    const dir = tmpDir('trim');
+    const card = path.join(dir, 'card');
+    const home = path.join(dir, 'home');
+    for (const d of [path.join(card, 'etc/camfw'), path.join(home, 'cloud'), path.join(home, 'keep'), path.join(dir, 'outside')]) fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(card, 'etc/camfw/home-trim.list'), list.join('\n') + '\n');
+    fs.writeFileSync(path.join(home, 'cloud/cloudAPI'), 'stock cloud program\n');
+    fs.writeFileSync(path.join(home, 'keep/rmm'), 'stock encoder\n');
+    fs.writeFileSync(path.join(dir, 'outside/precious'), 'not /home\n');
+    const PATH = await cardToolbox(busybox, CAMERAS.yi.kernel);
+    const trim = () => run(['qemu-arm', '-cpu', 'arm926', '-r', CAMERAS.yi.kernel, '-E', `PATH=${PATH}`, busybox, 'sh', script, card, home], { cwd: dir, allowFail: true });
+    return { dir, card, home, trim };
+  }
+
+  test('refuses list entries that are not plain paths below /home, and trims the rest', async () => {
+    const hostile = ['../outside', '/etc/passwd', 'cloud/../../outside', '.', 'keep/.', 'keep//rmm', '$(touch pwned)', 'a b', 'keep;rm -rf ..'];
+    const { dir, card, home, trim } = await setup([...hostile, 'cloud']);
+    const r = await trim();
+    assert.equal(r.code, 0, r.stderr);
+    for (const h of hostile) assert.ok(r.stdout.includes(`camfw: refusing trim-list entry "${h}": not a plain path below /home`), `${h} not refused:\n${r.stdout}`);
+    assert.match(r.stdout, /camfw: trimmed \/home\/cloud \(backup: .*\/backup\/home\/cloud\.tar\.gz\)/);
+    assert.ok(!fs.existsSync(path.join(home, 'cloud')));
+    assert.equal(fs.readFileSync(path.join(home, 'keep/rmm'), 'utf8'), 'stock encoder\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'outside/precious'), 'utf8'), 'not /home\n');
+    assert.ok(!fs.existsSync(path.join(dir, 'pwned')) && !fs.existsSync(path.join(card, 'pwned')));
+    assert.deepEqual(fs.readdirSync(path.join(card, 'backup/home')), ['cloud.tar.gz']);
+  });
+
+  test('keeps UNDO-TRIM, and the backup, when a restore fails; restores and marks TRIM-UNDONE when all succeed', async () => {
+    const { card, home, trim } = await setup(['cloud']);
+    assert.equal((await trim()).code, 0);
+    const backup = path.join(card, 'backup/home/cloud.tar.gz');
+    const good = fs.readFileSync(backup);
+    fs.writeFileSync(backup, good.subarray(0, 20));
+    fs.writeFileSync(path.join(card, 'UNDO-TRIM'), '');
+    const failed = await trim();
+    assert.match(failed.stdout, /camfw: could not restore \/home\/cloud from .*cloud\.tar\.gz; the backup is kept/);
+    assert.match(failed.stdout, /camfw: trim undo incomplete: 1 backup\(s\) not restored \(0 restored\); UNDO-TRIM stays/);
+    assert.ok(fs.existsSync(path.join(card, 'UNDO-TRIM')) && !fs.existsSync(path.join(card, 'TRIM-UNDONE')));
+    assert.ok(fs.existsSync(backup));
+    fs.writeFileSync(backup, good);
+    const restored = await trim();
+    assert.match(restored.stdout, /camfw: trim undone \(1 restored\)/);
+    assert.equal(fs.readFileSync(path.join(home, 'cloud/cloudAPI'), 'utf8'), 'stock cloud program\n');
+    assert.ok(!fs.existsSync(path.join(card, 'UNDO-TRIM')) && fs.existsSync(path.join(card, 'TRIM-UNDONE')));
+  });
+});
