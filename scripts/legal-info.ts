@@ -38,7 +38,7 @@ main(async () => {
       files.push(path.join(out, 'sources', sourceFileName(r.source)));
       fs.copyFileSync(await fetchSource(r.source), files[0]);
     }
-    if (r.debianPatches) {
+    if (r.debianPatches?.apply.length) {
       // the patches applied are in its debian/patches/, named in the recipe and below
       files.push(path.join(out, 'sources', r.debianPatches.file));
       fs.copyFileSync(await fetchDebianPatches(r.debianPatches), files.at(-1)!);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { buildOrder } from '../scripts/lib/builder.ts';
+import { buildOrder, findRecipe } from '../scripts/lib/builder.ts';
 import { CARD_RECIPES } from '../scripts/lib/card.ts';
 import { sha256File } from '../scripts/lib/hash.ts';
 import { paths } from '../scripts/lib/paths.ts';
@@ -65,6 +65,17 @@ describe('npm run legal-info', () => {
       for (const f of recipe.licenseFiles) assert.ok(fs.existsSync(path.join(legal, 'licenses', recipe.name, f)), `${recipe.name}/${f}`);
       assert.match(fs.readFileSync(path.join(legal, 'licenses', recipe.name, 'PACKAGE'), 'utf8'), new RegExp(`license: ${recipe.license}`));
     }
+    // Debian's fixes: the packaging tarball of every recipe that applies some, and every recipe's statement
+    for (const recipe of buildOrder(CARD_RECIPES).filter((r) => r.source)) {
+      const deb = recipe.debianPatches;
+      assert.ok(deb, `${recipe.name} does not state which Debian patches it applies`);
+      const pkg = fs.readFileSync(path.join(legal, 'licenses', recipe.name, 'PACKAGE'), 'utf8');
+      assert.ok(pkg.includes(`patches: ${deb.apply.length ? `from Debian ${deb.package} ${deb.version}` : 'none'}`), pkg);
+      assert.ok(pkg.includes(deb.note), pkg);
+      for (const a of deb.apply) assert.ok(pkg.includes(`${a.name} (${a.why})`) && sources.includes(a.name), a.name);
+      if (deb.apply.length) assert.equal(await sha256File(path.join(legal, 'sources', deb.file)), deb.sha256);
+    }
+    assert.ok(findRecipe('busybox').debianPatches!.apply.length >= 4);
     assert.ok(fs.existsSync(path.join(legal, 'licenses/musl/copyright')));
     assert.ok(fs.existsSync(path.join(legal, 'licenses/avworker-min/GPL-2.0-only')));
   });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { camera, CAMERA_KERNELS } from '../scripts/lib/cameras.ts';
+import { paths } from '../scripts/lib/paths.ts';
 import { run, startBackground } from '../scripts/lib/run.ts';
 import { LIGHTTPD_MODULES } from '../recipes/lighttpd/recipe.ts';
 import { cardPrograms, cardToolbox, tmpDir, type Built } from './helpers.ts';
@@ -153,6 +154,22 @@ describe('busybox', () => {
       assert.equal(r.code, 0, `on ${kernel}: ${r.stderr}`);
       assert.match(r.stdout, /all-ok/);
     }
+  });
+});
+
+describe("busybox with Debian's security fixes", () => {
+  test('awk refuses assignments to what is not a variable (CVE-2023-42364 fix), and the manifest names every fix', async () => {
+    const bb = stagePath('busybox', 'bin/busybox');
+    for (const program of ['BEGIN { 7 *= 7 }', 'BEGIN { "qwe" = 1 }']) {
+      const r = await qemu(CAMERA_KERNELS[0], bb, ['awk', program]);
+      assert.notEqual(r.code, 0, `awk '${program}' was accepted`);
+      assert.match(r.stderr, /awk: cmd\. line:1: /);
+    }
+    const ok = await qemu(CAMERA_KERNELS[0], bb, ['awk', 'BEGIN { v = 3 == 3; u = 0 ? 1 : 2; print v, u }']);
+    assert.equal(ok.stdout, '1 2\n');
+    const manifest = JSON.parse(fs.readFileSync(path.join(paths.model('fang'), 'manifest.json'), 'utf8')) as { files: Array<{ path: string; origin?: { patches?: string[] } }> };
+    const entry = manifest.files.find((f) => f.path === 'p2/data/bin/busybox')!;
+    assert.deepEqual(entry.origin?.patches, b.built.get('busybox')!.recipe.debianPatches!.apply.map((a) => `busybox: ${a.name}`));
   });
 });
 

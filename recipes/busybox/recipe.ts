@@ -44,6 +44,19 @@ export const busybox: Recipe = {
     sha256: 'faeeb244c35a348a334f4a59e44626ee870fb07b6884d68c10ae8bc19f83a694',
     debian: 'busybox',
   },
+  debianPatches: {
+    package: 'busybox',
+    version: '1:1.35.0-4+deb12u1',
+    file: 'busybox_1.35.0-4+deb12u1.debian.tar.xz',
+    sha256: '1cacbe095ef4880ea7879933c8e3c5075d1527cd6fbcb626a9b41e5daefd1a46',
+    apply: [
+      { name: 'CVE-2022-48174.patch', why: 'CVE-2022-48174: stack overflow in shell arithmetic (shell/math.c), ash on the cards' },
+      { name: 'CVE-2023-42364-part1.patch', why: 'CVE-2023-42364 and CVE-2023-42365: use-after-free in awk (editors/awk.c)' },
+      { name: 'CVE-2023-42364-part2.patch', why: 'the regression fix that part 1 needs' },
+      { name: 'CVE-2023-42363.patch', why: 'CVE-2023-42363: use-after-free in awk (editors/awk.c)' },
+    ],
+    note: "Debian's other 11 patches are packaging, installer and non-Linux build changes, and an NFS mount fix for Debian's own kernels; none is a security fix",
+  },
   programs: [{ path: 'bin/busybox', smoke: ['sh', '-c', 'echo ok | grep -q ok && test "$(seq 3 | wc -l)" -eq 3'] }],
   async build(ctx) {
     // Kbuild takes CROSS_COMPILE; the toolchain's CC/CFLAGS in the environment would leak into host tools.

@@ -66,7 +66,18 @@ function configure(ctx: BuildContext, components: Array<Record<string, string[]>
   ];
 }
 
-const MIN_GCC = { version: '4.7', why: 'FFmpeg 5.1 is C11 (configure asks for -std=c11; stdatomic through compat/)' };
+/**
+ * Debian's packaging of the same release: the CVE fixes are the 5.1.x point releases
+ * themselves; its one patch is not taken.
+ */
+const DEBIAN_PATCHES = {
+  package: 'ffmpeg',
+  version: '7:5.1.9-0+deb12u1',
+  file: 'ffmpeg_5.1.9-0+deb12u1.debian.tar.xz',
+  sha256: '71b20472ecd2764bc98e3229d34c0f7c8dcfe4a6cbacc23fd5604c23bac04632',
+  apply: [],
+  note: "Debian's one patch reverts an upstream range-coder change that broke Debian's test suite, in code these builds leave out; the CVE fixes are in 5.1.9 itself",
+};
 
 /** The libraries avworker-min links: the same bytes whether or not the ffmpeg program is built. */
 export const ffmpeg: Recipe = {
@@ -75,7 +86,7 @@ export const ffmpeg: Recipe = {
   license: 'LGPL-2.1-or-later',
   licenseFiles: ['COPYING.LGPLv2.1', 'LICENSE.md'],
   source: SOURCE,
-  minGcc: MIN_GCC,
+  debianPatches: DEBIAN_PATCHES,
   programs: [],
   async build(ctx) {
     await configureMakeBuild(ctx, { args: configure(ctx, [FFMPEG_COMPONENTS], ['--disable-programs', '--disable-avfilter', '--disable-swresample']) });
@@ -94,7 +105,7 @@ export const ffmpegCli: Recipe = {
   license: 'LGPL-2.1-or-later',
   licenseFiles: ['COPYING.LGPLv2.1', 'LICENSE.md'],
   source: SOURCE,
-  minGcc: MIN_GCC,
+  debianPatches: DEBIAN_PATCHES,
   programs: [{ path: 'usr/bin/ffmpeg', smoke: ['-hide_banner', '-version'] }],
   async build(ctx) {
     await configureMakeBuild(ctx, {

@@ -30,6 +30,14 @@ export const lighttpd: Recipe = {
     sha256: '16ac8db95e719629ba61949b99f8a26feba946a81d185215b28379bb4116b0b4',
     debian: 'lighttpd',
   },
+  debianPatches: {
+    package: 'lighttpd',
+    version: '1.4.69-1',
+    file: 'lighttpd_1.4.69-1.debian.tar.xz',
+    sha256: '9fc7cdaf9fb1eaea2965b4817cf466cf0c7c86d90dd78ecc31b9176e013ce177',
+    apply: [],
+    note: "Debian 12's lighttpd 1.4.69-1 has no security update and an empty patch series",
+  },
   depends: ['pcre2'],
   programs: [{ path: 'usr/sbin/lighttpd', smoke: ['-V'] }],
   async build(ctx) {

@@ -28,8 +28,10 @@ export function packageInfo(r: Recipe): PackageInfo {
     source: r.source ? r.source.url : `camfw's own code: ${path.relative(paths.root, recipeDir(r))}/`,
     sha256: r.source?.sha256,
     patches: r.debianPatches
-      ? `from Debian ${r.debianPatches.package} ${r.debianPatches.version} (${r.debianPatches.file}, sha256 ${r.debianPatches.sha256}): ` +
-        r.debianPatches.apply.map((a) => `${a.name} (${a.why})`).join('; ')
+      ? (r.debianPatches.apply.length
+          ? `from Debian ${r.debianPatches.package} ${r.debianPatches.version} (${r.debianPatches.file}, sha256 ${r.debianPatches.sha256}): ` +
+            r.debianPatches.apply.map((a) => `${a.name} (${a.why})`).join('; ')
+          : 'none') + `. ${r.debianPatches.note}`
       : undefined,
   };
 }

@@ -17,8 +17,10 @@ export interface DebianPatches {
   /** That version's packaging tarball and its sha256 (Checksums-Sha256 of the Sources index). */
   file: string;
   sha256: string;
-  /** The patches applied, in this order (names under debian/patches/), each with the reason. */
+  /** The patches applied, in this order (names under debian/patches/), each with the reason; may be none. */
   apply: Array<{ name: string; why: string }>;
+  /** What else Debian's packaging of this version carries, and why camfw takes it or not. */
+  note: string;
 }
 
 function packagingOrigin(p: DebianPatches): Origin {
@@ -46,6 +48,7 @@ export function fetchDebianPatches(p: DebianPatches): Promise<string> {
  * the recipe's SOURCE_DATE_EPOCH covers the fixes.
  */
 export async function applyDebianPatches(p: DebianPatches, srcDir: string, logFile: string): Promise<number> {
+  if (!p.apply.length) return 0;
   const tarball = await fetchDebianPatches(p);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-patches-'));
   try {
