@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RECIPES } from '../recipes/index.ts';
-import { buildRecipes } from '../scripts/lib/builder.ts';
+import { avworkerMin } from '../recipes/avworker-min/recipe.ts';
+import { buildRecipes, recipeDir } from '../scripts/lib/builder.ts';
 import { autotoolsBuild, cmakeBuild } from '../scripts/lib/builders.ts';
 import type { Recipe } from '../scripts/lib/recipe.ts';
 import { run } from '../scripts/lib/run.ts';
@@ -125,3 +126,16 @@ describe('cross builders', () => {
     assert.equal(probe.trim(), 'crypt.h: not found');
   });
 });
+
+describe('our own C', () => {
+  test('is held to gnu99 on every build: a C11 construct fails the build, naming it', async () => {
+    const src = path.join(dir, 'c11');
+    fs.cpSync(recipeDir(avworkerMin), src, { recursive: true });
+    fs.appendFileSync(path.join(src, 'avworker-min.c'), '\n_Static_assert(sizeof(int) >= 4, "int is at least 32 bits");\n');
+    const c11: Recipe = { ...avworkerMin, name: 'camfw-test-c11', dir: src };
+    RECIPES.push(c11);
+    added.push(c11);
+    await assert.rejects(buildRecipes(['camfw-test-c11'], b.tc), (e: Error) => /ISO C99 does not support '_Static_assert'/.test(e.message) && /check-c99/.test(e.message));
+  });
+});
+

@@ -4,9 +4,9 @@ import type { Recipe } from '../../scripts/lib/recipe.ts';
 
 /**
  * The C standard of our own code: what the vendor SDKs' gcc 4.4 and 4.5 accept. Every
- * build checks it with -pedantic-errors, so a C11-only construct fails here, on gcc 12,
- * before it reaches a vendor toolchain. Library headers come in with -isystem: theirs
- * are not ours to hold to it.
+ * build checks it with Debian's gcc and -pedantic-errors, whichever toolchain compiles it,
+ * so a C11-only construct fails here before it reaches a vendor toolchain. Library headers
+ * come in with -isystem: theirs are not ours to hold to it.
  */
 export const OWN_C_FLAGS = ['-std=gnu99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror'];
 
@@ -21,13 +21,15 @@ export const avworkerMin: Recipe = {
   async build(ctx) {
     const out = path.join(ctx.destDir, 'usr/bin/avworker-min');
     fs.mkdirSync(path.dirname(out), { recursive: true });
+    const source = path.join(ctx.srcDir, 'avworker-min.c');
+    await ctx.run('check-c99', ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, '-isystem', path.join(ctx.sysroot, 'usr/include'), source]);
     await ctx.run('build', [
       ctx.env.CC,
       ...ctx.env.CFLAGS.split(' '),
       ...OWN_C_FLAGS,
       '-isystem',
       path.join(ctx.sysroot, 'usr/include'),
-      path.join(ctx.srcDir, 'avworker-min.c'),
+      source,
       `-L${path.join(ctx.sysroot, 'usr/lib')}`,
       ...ctx.env.LDFLAGS.split(' '),
       '-lavformat',

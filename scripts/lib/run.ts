@@ -109,7 +109,7 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   if (code !== 0 && !opts.allowFail) {
     const tail = opts.logFile
       ? tailOf(fs.readFileSync(opts.logFile, 'utf8'))
-      : tailOf(`${result.stdout}\n${result.stderr}`);
+      : tailOf(opts.stdoutFile ? result.stderr : `${result.stdout}\n${result.stderr}`);
     const where = opts.logFile ? `\nfull log: ${opts.logFile}` : '';
     throw new ToolError(
       `command failed (exit ${code}${result.signal ? `, ${result.signal}` : ''}): ${cmd}\n--- last lines ---\n${tail}${where}`,
