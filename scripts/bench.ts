@@ -17,7 +17,7 @@ const HELP = `usage: npm run bench [-- --clean] [--runs N]
 Measures, on this machine:
   - program sizes (bytes, static and stripped)
   - a no-op \`npm run build\` (everything cached)
-  - with --clean: a clean build of both images with a warm source cache (output/dl kept)
+  - with --clean: a clean build of both images with a warm source cache (the download cache kept)
   - boot to page of each emulated camera, against the boot to the stock firmware's
     hand-over (kernel + initramfs, the baseline measured in the same boot)
 Results go to output/bench/results.json.`;

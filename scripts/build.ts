@@ -46,8 +46,9 @@ ${TOOLCHAIN_HELP}
 environment:
   SOURCE_DATE_EPOCH            timestamp for every file in the images (default: last commit)
   CAMFW_OUTPUT                 output directory (default: output/ in the repository)
+  CAMFW_CACHE                  downloads and test kernels kept across clones (default: $XDG_CACHE_HOME/camfw)
 
-Downloads are verified by sha256 and cached in output/dl/; build logs are in output/logs/.`;
+Downloads are verified by sha256 and cached in $XDG_CACHE_HOME/camfw/dl/; build logs are in output/logs/.`;
 
 main(async () => {
   const { values } = parseArgs({

@@ -7,8 +7,9 @@ import { paths } from './lib/paths.ts';
 
 const HELP = `usage: npm run clean [-- --all]
 
-Removes build trees, staging, images and logs under output/. Downloads (output/dl),
-the unpacked toolchains and the private apt lists are kept unless --all is given.`;
+Removes build trees, staging, images and logs under output/. The unpacked toolchains
+and the private apt lists are kept unless --all is given. The cache of downloads and
+test kernels (${paths.cache}) is never touched: remove it by hand.`;
 
 main(async () => {
   const { values } = parseArgs({ options: { all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
@@ -18,7 +19,7 @@ main(async () => {
     log.info(`removed ${paths.output}`);
     return;
   }
-  const keep = new Set([paths.dl, paths.toolchains, paths.apt]);
+  const keep = new Set([paths.toolchains, paths.apt]);
   if (!fs.existsSync(paths.output)) return;
   for (const name of fs.readdirSync(paths.output)) {
     const p = `${paths.output}/${name}`;

@@ -6,23 +6,36 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { main } from './lib/cli.ts';
+import { ensureHostPackages } from './lib/host-deps.ts';
+import { step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
+import { testKernel } from '../test/qemu/kernel/kernel.ts';
 
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : fs.readdirSync(path.join(paths.root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('test', f));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-tests-'));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
-  cwd: paths.root,
-  stdio: 'inherit',
-  env: { ...process.env, TMPDIR: tmp },
+main(async () => {
+  await step('host packages', () => ensureHostPackages('test'));
+  // the emulated cameras' kernel comes from the cache, or is built here, once, with its progress shown
+  if (files.some((f) => fs.readFileSync(path.join(paths.root, f), 'utf8').includes('./qemu/camera.ts'))) await testKernel();
+  runTests();
 });
-// tsx keeps its compile cache in the temporary directory (tsx-UID): not a test's
-const left = fs.readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f));
-if (left.length && !process.env.CAMFW_KEEP_TMP) {
-  console.error(`\ntests left ${left.length} entries in their temporary directory ${tmp}: ${left.join(', ')}`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  process.exit(1);
+
+function runTests(): never {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-tests-'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+    cwd: paths.root,
+    stdio: 'inherit',
+    env: { ...process.env, TMPDIR: tmp },
+  });
+  // tsx keeps its compile cache in the temporary directory (tsx-UID): not a test's
+  const left = fs.readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f));
+  if (left.length && !process.env.CAMFW_KEEP_TMP) {
+    console.error(`\ntests left ${left.length} entries in their temporary directory ${tmp}: ${left.join(', ')}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(1);
+  }
+  if (!process.env.CAMFW_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(r.status ?? 1);
 }
-if (!process.env.CAMFW_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
-process.exit(r.status ?? 1);

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-dl-'));
 process.env.CAMFW_OUTPUT = out;
-// paths.ts reads CAMFW_OUTPUT when first loaded
+process.env.CAMFW_CACHE = out;
+// paths.ts reads CAMFW_OUTPUT and CAMFW_CACHE when first loaded
 const { ensureDownload, httpOrigin } = await import('../scripts/lib/download.ts');
 
 const body = crypto.randomBytes(3 * 1024 * 1024 + 17);
@@ -36,7 +37,7 @@ before(async () => {
 });
 after(() => {
   server.close();
-  // made here rather than with tmpDir: helpers.ts would load paths.ts before CAMFW_OUTPUT is set
+  // made here rather than with tmpDir: helpers.ts would load paths.ts before CAMFW_CACHE is set
   if (!process.env.CAMFW_KEEP_TMP) fs.rmSync(out, { recursive: true, force: true });
 });
 

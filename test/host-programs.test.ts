@@ -36,6 +36,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/outputs.test.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'test/vendor-toolchain.test.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'test/vendor-toolchain.test.ts `${tc.crossPrefix}gcc`': [],
+  'test/qemu/surface/surface.ts `${tc.crossPrefix}gcc`': [],
   'recipes/avworker-min/recipe.ts ctx.env.CC': [],
 };
 

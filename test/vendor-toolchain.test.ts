@@ -41,7 +41,7 @@ async function makeFakeSdk(into: string, prefix: string): Promise<string> {
 function cli(script: 'toolchain' | 'build', args: string[], env: Record<string, string> = {}, output = path.join(dir, 'output')) {
   return run([path.join(paths.root, 'node_modules/.bin/tsx'), path.join(paths.root, 'scripts', `${script}.ts`), ...args], {
     allowFail: true,
-    env: { CAMFW_OUTPUT: output, CAMFW_HISIV100_TOOLCHAIN: undefined, CAMFW_HISIV100_TOOLCHAIN_SHA256: undefined, ...env },
+    env: { CAMFW_OUTPUT: output, CAMFW_CACHE: path.join(dir, 'cache'), CAMFW_HISIV100_TOOLCHAIN: undefined, CAMFW_HISIV100_TOOLCHAIN_SHA256: undefined, ...env },
     timeoutMs: 600_000,
   });
 }
@@ -92,9 +92,9 @@ describe('vendor toolchain hisiv100', () => {
     assert.equal(tc.gccVersion, '4.4.1');
     // gcc 4.4 has no -ffile-prefix-map
     assert.deepEqual(tc.reproducibleCflags, ['-fdebug-prefix-map=/tmp/camfw-build=/camfw']);
-    const cached = fs.readdirSync(path.join(dir, 'output/dl')).filter((f) => f.startsWith('hisiv100-'));
+    const cached = fs.readdirSync(path.join(dir, 'cache/dl')).filter((f) => f.startsWith('hisiv100-'));
     assert.equal(cached.length, 1);
-    assert.equal(await sha256File(path.join(dir, 'output/dl', cached[0])), archiveSha);
+    assert.equal(await sha256File(path.join(dir, 'cache/dl', cached[0])), archiveSha);
 
     const src = path.join(dir, 'hello.c');
     fs.writeFileSync(src, '#include <stdio.h>\nint main(void){puts("hello from the SDK");return 0;}\n');
@@ -133,7 +133,7 @@ describe('vendor toolchain hisiv100', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /sha256 mismatch for hisiv100-000000000000-Hi3518_toolchain\.tgz/);
     assert.ok(r.stderr.includes(`expected ${wrong}, got ${archiveSha}`), r.stderr);
-    assert.ok(!fs.existsSync(path.join(dir, 'output/dl', 'hisiv100-000000000000-Hi3518_toolchain.tgz')), 'a bad download was cached');
+    assert.ok(!fs.existsSync(path.join(dir, 'cache/dl', 'hisiv100-000000000000-Hi3518_toolchain.tgz')), 'a bad download was cached');
   });
 
   test('with a truncated download is refused', async () => {

@@ -97,3 +97,20 @@ export async function setupMusl(targetFlags: readonly string[] = TARGET_CFLAGS):
     identity: toolchainIdentity('musl-armv5te', lockIdentity(muslDebs), [wrappers.digest, specs.digest], reproducibleCflags),
   };
 }
+
+/**
+ * The same Debian cross gcc and binutils without musl and without the cameras' flags:
+ * the compiler for the emulated cameras' Linux kernel (kbuild sets its own CPU flags).
+ */
+export async function setupKernelCompiler(): Promise<{ crossPrefix: string; identity: string }> {
+  const root = await unpackDebs(muslDebs);
+  const wrappers = writeWrappers({
+    root,
+    prefix: `${GNU}-`,
+    gcc: path.join(root, 'usr/bin', `${GNU}-gcc-12`),
+    targetFlags: [],
+    binutilsPrefix: path.join(root, 'usr/bin', `${GNU}-`),
+    hostLibDirs: [path.join(root, 'usr/lib/x86_64-linux-gnu')],
+  });
+  return { crossPrefix: wrappers.crossPrefix, identity: `${lockIdentity(muslDebs)}-${wrappers.digest}` };
+}

@@ -73,7 +73,7 @@ function aptOrigin(rec: DebRecord): Origin {
   };
 }
 
-/** Fetches (or finds in output/dl) every pinned .deb, verified, and returns their paths. */
+/** Fetches (or finds in the download cache) every pinned .deb, verified, and returns their paths. */
 export async function fetchDebs(set: DebSet): Promise<string[]> {
   const lock = readLock(set);
   const files: string[] = [];

@@ -74,7 +74,7 @@ export function originFor(location: string): Origin {
 }
 
 /**
- * Returns the path of `name` in output/dl, fetching it from the first origin that
+ * Returns the path of `name` in the download cache (paths.dl), fetching it from the first origin that
  * delivers the right bytes. Every file is verified by sha256 before use, in the cache
  * too. A download is written to a private temporary name and renamed into place, so
  * two builds at once never see a half-written file.

@@ -54,6 +54,9 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'qemu-user', why: 'qemu-arm runs the ARM programs as an ARM926', for: 'test' },
   { name: 'qemu-system-arm', why: 'boots the emulated cameras', for: 'test' },
   { name: 'cpio', why: 'packs the initramfs of the emulated cameras', for: 'test' },
+  { name: 'flex', why: "the emulated cameras' Linux kernel (Kconfig, dtc)", for: 'test' },
+  { name: 'bison', why: "the emulated cameras' Linux kernel (Kconfig, dtc)", for: 'test' },
+  { name: 'bc', why: "the emulated cameras' Linux kernel (timeconst)", for: 'test' },
   { name: 'binutils', why: 'readelf checks ARM attributes of the programs', for: 'test' },
   { name: 'ffmpeg', why: 'makes test video and reads back what avworker-min wrote (ffmpeg, ffprobe)', for: 'test' },
   { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
@@ -111,17 +114,22 @@ export async function ensureHostPackages(purpose: HostPackage['for']): Promise<v
   await run(['apt-get', 'install', '-y', '--no-install-recommends', ...absent], { env });
 }
 
+/**
+ * The installed versions of `names` as one short hash, for a cache key; fails naming the
+ * packages that are not installed.
+ */
+export async function packageVersionsIdentity(names: string[]): Promise<string> {
+  const versions = await installedVersions(names);
+  const missing = names.filter((n) => !versions.has(n));
+  if (missing.length) throw new MissingHostPackagesError(`host tools are not installed: ${missing.join(', ')}; run \`npm run build\` as root, or: ${installCommand(missing)}`);
+  return sha256(names.map((n) => `${n}=${versions.get(n)}`).join('\n')).slice(0, 16);
+}
+
 let hostTools: Promise<string> | undefined;
 /**
  * The versions of the host tools that recipe builds run, as one short hash: part of
  * every recipe's cache key.
  */
 export function hostToolsIdentity(): Promise<string> {
-  return (hostTools ??= (async () => {
-    const names = HOST_PACKAGES.filter((p) => p.recipes).map((p) => p.versionFrom ?? p.name);
-    const versions = await installedVersions(names);
-    const missing = names.filter((n) => !versions.has(n));
-    if (missing.length) throw new MissingHostPackagesError(`host tools for the recipes are not installed: ${missing.join(', ')}; run \`npm run build\` as root, or: ${installCommand(missing)}`);
-    return sha256(names.map((n) => `${n}=${versions.get(n)}`).join('\n')).slice(0, 16);
-  })());
+  return (hostTools ??= packageVersionsIdentity(HOST_PACKAGES.filter((p) => p.recipes).map((p) => p.versionFrom ?? p.name)));
 }

@@ -37,7 +37,7 @@ function packagingOrigin(p: DebianPatches): Origin {
   };
 }
 
-/** The verified packaging tarball in output/dl. */
+/** The verified packaging tarball in the download cache. */
 export function fetchDebianPatches(p: DebianPatches): Promise<string> {
   return ensureDownload(p.file, p.sha256, [packagingOrigin(p)]);
 }

@@ -31,7 +31,7 @@ export function sourceFileName(src: SourceSpec): string {
   return path.basename(new URL(src.url).pathname);
 }
 
-/** Upstream first, then Debian; returns the verified file in output/dl. */
+/** Upstream first, then Debian; returns the verified file in the download cache. */
 export function fetchSource(src: SourceSpec): Promise<string> {
   const origins = [httpOrigin(src.url)];
   if (src.debian) origins.push(debianOrigin(src.debian, src.sha256));

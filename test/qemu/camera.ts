@@ -4,21 +4,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../../scripts/lib/paths.ts';
 import { run, startBackground } from '../../scripts/lib/run.ts';
-import { moduleLoadOrder, prepareKernel } from './kernel.ts';
+import { CAMERAS } from '../../scripts/lib/cameras.ts';
+import { kernelModule, testKernel } from './kernel/kernel.ts';
+import { allowedRanges, buildSurfacePrograms } from './surface/surface.ts';
 
 const FIRMWARE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'firmware');
 
-/** Kernel modules the emulated cameras load: the card disk, the network, the card's filesystems. */
-const MODULES = ['virtio_mmio', 'virtio_blk', 'virtio_net', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_iso8859-1', 'crc32c_generic', 'ext4'];
-/** Modules a stock firmware model loads itself: softdog stands in for a camera's hardware watchdog. */
-const FIRMWARE_MODULES = ['softdog'];
+/**
+ * Modules of the test kernel that the stock firmware models load: the network card
+ * (mii and smc91x) and softdog, the stand-in for a camera's hardware watchdog.
+ */
+const FIRMWARE_MODULES = ['mii', 'smc91x', 'softdog'];
+
+/**
+ * The RAM Linux gets on each camera, in MB, plus 1 MB for the test kernel, which keeps
+ * about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8 kernels (7092K reserved
+ * against 6172K). YI: `mem=40M` on the kernel command line (../shared/reference/yi.md §6,
+ * boot log). Xiaofang: 64 MB with `isp=10M vc=12M` taken for the ISP and the video codec,
+ * 42 MB for Linux, which reports "36836k/36836k available, 28700k reserved"
+ * (fang-hacks.md §5, dmesg of samtap/fang-hacks#243); here 43 MB leaves 36940K available.
+ */
+const LINUX_RAM_MB: Record<'fang' | 'yi', number> = { fang: 43, yi: 41 };
 
 /**
  * The initramfs of an emulated camera: camfw's own busybox as the stock system's tools,
- * the kernel modules, and /init playing the stock firmware of `model`.
+ * the kernel modules, and /init playing the stock firmware of `model` under camera-kernel:
+ * every process, the card's included, sees only the system calls of the camera's kernel.
  */
 export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out: string): Promise<void> {
-  const kernel = await prepareKernel();
+  const kernel = await testKernel();
   const root = `${out}.d`;
   fs.rmSync(root, { recursive: true, force: true });
   for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'proc', 'sys', 'dev', 'tmp', 'lib/modules'])
@@ -31,12 +45,17 @@ export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out:
     const depth = a.split('/').length - 1;
     fs.symlinkSync(`${'../'.repeat(depth)}bin/busybox`, path.join(root, a));
   }
-  const modules = moduleLoadOrder(kernel, MODULES);
-  for (const ko of [...modules, ...moduleLoadOrder(kernel, FIRMWARE_MODULES)]) fs.copyFileSync(ko, path.join(root, 'lib/modules', path.basename(ko)));
-  fs.writeFileSync(path.join(root, 'etc/modules'), modules.map((m) => path.basename(m)).join('\n') + '\n');
+  for (const m of FIRMWARE_MODULES) fs.copyFileSync(kernelModule(kernel, m), path.join(root, 'lib/modules', `${m}.ko`));
   fs.copyFileSync(path.join(FIRMWARE, 'common.sh'), path.join(root, 'etc/firmware-common.sh'));
-  fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'init'));
+  fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'sbin/stock-init'));
+  fs.chmodSync(path.join(root, 'sbin/stock-init'), 0o755);
+  const surface = await buildSurfacePrograms(`${root}.programs`);
+  fs.copyFileSync(surface.launcher, path.join(root, 'init'));
+  fs.copyFileSync(surface.probe, path.join(root, 'usr/bin/syscall-probe'));
+  fs.rmSync(`${root}.programs`, { recursive: true, force: true });
   fs.chmodSync(path.join(root, 'init'), 0o755);
+  fs.chmodSync(path.join(root, 'usr/bin/syscall-probe'), 0o755);
+  fs.writeFileSync(path.join(root, 'etc/camera-syscalls'), allowedRanges(CAMERAS[model].kernel));
   const entries = ['.', ...(fs.readdirSync(root, { recursive: true }) as string[]).map((rel) => `./${rel}`)].sort();
   await run(['cpio', '-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: entries.join('\n') + '\n', stdoutFile: out, gzipLevel: 1 });
   fs.rmSync(root, { recursive: true, force: true });
@@ -61,11 +80,6 @@ export interface RunningCamera {
   stop(): Promise<void>;
 }
 
-/**
- * Boots an emulated camera: the armmp kernel on `-M virt`, the initramfs, and the card
- * image as a virtio disk (a snapshot unless `writable`: the image on disk is not changed).
- * Guest port 80 is forwarded to a free port on 127.0.0.1.
- */
 export interface BootOptions {
   /** Write to the card image itself (to test what the camera changes on it); default: a snapshot. */
   writable?: boolean;
@@ -73,24 +87,29 @@ export interface BootOptions {
   home?: string;
 }
 
+/**
+ * Boots an emulated camera: the test kernel on `-M versatilepb` (an ARM926EJ-S, the
+ * cameras' CPU), the initramfs, and the card image as a virtio disk on the PCI bus (a
+ * snapshot unless `writable`: the image on disk is not changed). The network card is the
+ * board's SMC91C111; guest port 80 is forwarded to a free port on 127.0.0.1.
+ */
 export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
   const work = path.join(paths.output, 'qemu', `${model}-run`);
   fs.mkdirSync(work, { recursive: true });
   const initrd = path.join(work, 'initrd.gz');
   await buildInitramfs(model, busybox, initrd);
-  const kernel = await prepareKernel();
+  const kernel = await testKernel();
   const port = await freePort();
   const consoleLog = path.join(work, 'console.log');
   fs.writeFileSync(consoleLog, '');
   const argv = [
-    'qemu-system-arm', '-M', 'virt', '-cpu', 'cortex-a15', '-m', '256',
-    '-kernel', kernel.vmlinuz, '-initrd', initrd,
-    '-append', 'console=ttyAMA0 panic=-1 rdinit=/init',
+    'qemu-system-arm', '-M', 'versatilepb', '-m', String(LINUX_RAM_MB[model]),
+    '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
+    '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
     '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
-    '-device', 'virtio-blk-device,drive=card',
-    ...(opts.home ? ['-drive', `file=${opts.home},format=raw,if=none,id=home`, '-device', 'virtio-blk-device,drive=home'] : []),
-    '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${port}-:80`,
-    '-device', 'virtio-net-device,netdev=net0',
+    '-device', 'virtio-blk-pci,drive=card',
+    ...(opts.home ? ['-drive', `file=${opts.home},format=raw,if=none,id=home`, '-device', 'virtio-blk-pci,drive=home'] : []),
+    '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80`,
     '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',
   ];
   const qemu = startBackground(argv);

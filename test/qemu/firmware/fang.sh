@@ -37,6 +37,7 @@ for MDEV in mmcblk0p1 mmcblk0p2; do
 done
 
 echo "camfw-test: boot finished"
+card_surface lighttpd
 cat /tmp/camfw.log 2>/dev/null
 sleep 3
 echo "camfw-test: cloud left: [$(pidof iCamera miio_client)]"

@@ -22,5 +22,6 @@ fi
 sync
 
 echo "camfw-test: boot finished"
+card_surface lighttpd
 cat /tmp/camfw.log 2>/dev/null
 while true; do sleep 3600; done
