@@ -9,21 +9,11 @@ import { paths } from '../scripts/lib/paths.ts';
 import fs from 'node:fs';
 import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { run } from '../scripts/lib/run.ts';
-import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
+import { bootCamera, waitForPage } from './qemu/camera.ts';
 import { hasSyscall } from './qemu/surface/surface.ts';
 import { cardPrograms, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 180_000;
-
-/** Waits until the camera's console has a line matching `re`; returns the console. */
-async function consoleLine(cam: RunningCamera, re: RegExp, timeoutMs = 60_000): Promise<string> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if (re.test(cam.console())) return cam.console();
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${cam.console().slice(-3000)}`);
-}
 
 describe('emulated camera boots the card and serves its page', () => {
   for (const model of MODEL_IDS) {
@@ -46,10 +36,10 @@ describe('emulated camera boots the card and serves its page', () => {
         const has = (nr: number) => (hasSyscall(CAMERAS[model].kernel, nr) ? 'present' : 'ENOSYS');
         assert.equal(has(384), 'ENOSYS');
         assert.match(cam.console(), new RegExp(`kernel surface: 384:ENOSYS 375:${has(375)} 20:present 983042:present 983046:ENOSYS`));
-        await consoleLine(cam, /camfw-test: \S*lighttpd .*Seccomp:\s+2$/m);
+        await cam.consoleLine(/camfw-test: \S*lighttpd .*Seccomp:\s+2$/m);
         assert.match(cam.console(), model === 'fang' ? /hotplug runs \/media\/mmcblk0p1\/snx_autorun.sh/ : /init.sh runs \/home\/hd1\/test\/equip_test.sh/);
         if (model === 'fang') {
-          const log = await consoleLine(cam, /camfw-test: cloud left: \[.*\]/);
+          const log = await cam.consoleLine(/camfw-test: cloud left: \[.*\]/);
           for (const p of ['iCamera', 'miio_client']) assert.match(log, new RegExp(`camfw: stopped ${p}`));
           assert.match(log, /camfw-test: cloud left: \[\]/);
           // iCamera fed the watchdog: with nobody feeding it, the camera reboots within 8 s
@@ -78,7 +68,7 @@ describe('fang cloud programs', () => {
     const cam = await bootCamera('fang', card, busybox, { writable: true });
     try {
       await waitForPage(`${cam.url}public/build.txt`, BOOT_TIMEOUT_MS);
-      const log = await consoleLine(cam, /camfw-test: cloud left: \[.*\]/);
+      const log = await cam.consoleLine(/camfw-test: cloud left: \[.*\]/);
       assert.match(log, /camfw: cloud programs kept \(KEEP-CLOUD on the card\)/);
       assert.match(log, /camfw-test: cloud left: \[\d+ \d+\]/);
     } finally {

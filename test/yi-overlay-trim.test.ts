@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { trimManifest } from '../scripts/lib/firmware/home.ts';
-import { compareTrees, extractPartition, readMbr, unpackFilesystem } from '../scripts/lib/images/inspect.ts';
+import { unpackJffs2 } from '../scripts/lib/firmware/jffs2.ts';
+import { compareTrees, extractPartition, readMbr } from '../scripts/lib/images/inspect.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
-import { makeStockHomeTree } from './fixtures/stock-home.ts';
+import { makeHomeFlash, makeStockHomeTree } from './fixtures/stock-home.ts';
 import { bootCamera, waitForPage } from './qemu/camera.ts';
 import { cardPrograms, tmpDir } from './helpers.ts';
 
@@ -26,7 +27,8 @@ async function boot(): Promise<string> {
     await waitForPage(`${cam.url}public/build.txt`, 180_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${cam.console().slice(-3000)}`);
     });
-    return cam.console();
+    // the page can answer before the stock init shows the card's log
+    return await cam.consoleLine(/camfw-test: card log shown/);
   } finally {
     await cam.stop();
   }
@@ -34,7 +36,8 @@ async function boot(): Promise<string> {
 
 async function homeNow(name: string): Promise<string> {
   const out = path.join(dir, name);
-  await unpackFilesystem(homeImg, 0x83, out);
+  // what the camera's JFFS2 driver wrote, read back by camfw's own JFFS2 reader
+  unpackJffs2(fs.readFileSync(homeImg), out, 'the emulated YI home flash');
   return out;
 }
 
@@ -52,8 +55,8 @@ before(async () => {
   fs.copyFileSync(path.join(paths.model('yi'), 'camfw-yi.img'), card);
   stock = path.join(dir, 'stock');
   makeStockHomeTree(stock);
-  homeImg = path.join(dir, 'home.ext2');
-  await run(['mke2fs', '-q', '-t', 'ext2', '-d', stock, homeImg, '16M']);
+  homeImg = path.join(dir, 'home.flash');
+  await makeHomeFlash(stock, homeImg);
 });
 
 describe('yi overlay mode trims /home on the camera', () => {

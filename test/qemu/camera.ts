@@ -77,13 +77,15 @@ export interface RunningCamera {
   url: string;
   consoleLog: string;
   console(): string;
+  /** Waits until the console has a line matching `re`; returns the console. */
+  consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
 export interface BootOptions {
   /** Write to the card image itself (to test what the camera changes on it); default: a snapshot. */
   writable?: boolean;
-  /** An ext2 image the emulated YI mounts as its flash /home (its stock programs). */
+  /** The emulated YI's home flash partition (JFFS2, 9088 KiB): block2mtd makes it an MTD device. */
   home?: string;
 }
 
@@ -110,13 +112,24 @@ export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybo
     '-device', 'virtio-blk-pci,drive=card',
     ...(opts.home ? ['-drive', `file=${opts.home},format=raw,if=none,id=home`, '-device', 'virtio-blk-pci,drive=home'] : []),
     '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80`,
+    // the board's sound chip (PL041) gets no host audio
+    '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
     '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',
   ];
   const qemu = startBackground(argv);
+  const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
   return {
     url: `http://127.0.0.1:${port}/`,
     consoleLog,
-    console: () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`,
+    console: readConsole,
+    async consoleLine(re, timeoutMs = 60_000) {
+      const t0 = Date.now();
+      while (Date.now() - t0 < timeoutMs) {
+        if (re.test(readConsole())) return readConsole();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${readConsole().slice(-3000)}`);
+    },
     stop: () => qemu.stop(),
   };
 }

@@ -49,6 +49,11 @@ export function trimHome(home: string, manifest: TrimManifest): TrimResult {
   return result;
 }
 
+/** A /home tree as the YI's JFFS2: little endian, 64 KiB erase blocks (its GD25Q128 NOR flash), files owned by root. */
+export async function makeHomeJffs2(home: string, out: string, env?: Record<string, string>): Promise<void> {
+  await run(['mkfs.jffs2', '--little-endian', '--eraseblock=64KiB', '--squash-uids', `--root=${home}`, `--output=${out}`], { env });
+}
+
 /**
  * Packs a /home tree the way the YI's flash holds it: JFFS2 (little endian, 64 KiB erase
  * blocks, files owned by root) behind a uImage header, dated SOURCE_DATE_EPOCH. Fails when
@@ -59,7 +64,7 @@ export async function packHome(home: string, out: string, sourceDateEpoch: numbe
   setTreeTimes(home, sourceDateEpoch);
   const jffs2 = `${out}.jffs2`;
   const env = { SOURCE_DATE_EPOCH: String(sourceDateEpoch), TZ: 'UTC' };
-  await run(['mkfs.jffs2', '--little-endian', '--eraseblock=64KiB', '--squash-uids', `--root=${home}`, `--output=${jffs2}`], { env });
+  await makeHomeJffs2(home, jffs2, env);
   await run(['mkimage', '-A', 'arm', '-O', 'linux', '-T', 'filesystem', '-C', 'none', '-a', '0', '-e', '0', '-n', 'camfw-trimmed-home', '-d', jffs2, out], { env });
   fs.rmSync(jffs2);
   checkFileBudget('yi home image', out, BUDGETS.yiHome);
