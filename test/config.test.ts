@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { jsonSchema, loadConfig, redactConfig, secretKeys, validateConfig } from '../scripts/lib/config.ts';
-import { apr1, configFiles, htpasswdLine, wpaPsk } from '../scripts/lib/card-config.ts';
+import { apr1, configFiles, htpasswdLine, wpaPsk, wpaSsid } from '../scripts/lib/card-config.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
 import { tmpDir } from './helpers.ts';
@@ -33,7 +33,7 @@ describe('configuration', () => {
         assert.match(e.message, /hostname: "Front Door" is not allowed: lower-case letters, digits and inner hyphens/);
         assert.match(e.message, /video\.fps: 60 is not allowed: 1 to 30/);
         assert.match(e.message, /video\.resolution: "4k" is not allowed: one of 1920x1080, 1280x720, 640x360/);
-        assert.match(e.message, /web\.password: \(secret, not shown\) is not allowed: at least 8 characters/);
+        assert.match(e.message, /web\.password: \(secret, not shown\) is not allowed: at least 8 bytes \(UTF-8\)/);
         assert.match(e.message, /extra: unknown key/);
         assert.match(e.message, /services\.rtmp: true needs stream\.url/);
         assert.doesNotMatch(e.message, /short/);
@@ -72,6 +72,24 @@ describe('configuration', () => {
     assert.notEqual(htpasswdLine('admin', 'password'), htpasswdLine('admin', 'password2'));
     // IEEE 802.11i-2004 test vector
     assert.equal(wpaPsk('IEEE', 'password'), 'f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e');
+  });
+
+  test('Wi-Fi settings reach wpa_supplicant exactly: hex SSIDs where quoting cannot carry them, lengths in bytes', () => {
+    const conf = (ssid: string) => configFiles(validateConfig({ wifi: { ssid, psk: 'wifi secret 1' } }), 'yi', 'web secret 1').find((f) => f.rel === 'etc/wpa_supplicant.conf')!.content;
+    assert.match(conf('home net'), /^\tssid="home net"$/m);
+    for (const ssid of ['say "hi"', 'back\\slash', 'tab\there', 'Café', '"', ' x ']) {
+      const value = /^\tssid=(.*)$/m.exec(conf(ssid))![1];
+      // wpa_supplicant reads a quoted value byte for byte, an unquoted one as hex
+      const bytes = value.startsWith('"') ? Buffer.from(value.slice(1, value.lastIndexOf('"')), 'latin1') : Buffer.from(value, 'hex');
+      assert.deepEqual(bytes, Buffer.from(ssid, 'utf8'), `${JSON.stringify(ssid)} became ${value}`);
+      if (/["\\\t]|[^\x20-\x7e]/.test(ssid)) assert.match(value, /^([0-9a-f]{2})+$/, ssid);
+    }
+    assert.equal(wpaSsid(' x '), '" x "');
+    // 16 × é is 32 bytes: the longest SSID; 17 × é is 17 UTF-16 units but 34 bytes
+    assert.doesNotThrow(() => validateConfig({ wifi: { ssid: 'é'.repeat(16), psk: 'wifi secret 1' } }));
+    assert.throws(() => validateConfig({ wifi: { ssid: 'é'.repeat(17), psk: 'wifi secret 1' } }), /wifi\.ssid: .* at most 32 bytes \(UTF-8\)/);
+    assert.throws(() => validateConfig({ wifi: { ssid: 'home', psk: 'ü'.repeat(32) } }), /wifi\.psk: .* at most 63 bytes \(UTF-8\)/);
+    assert.throws(() => validateConfig({ web: { password: 'ü'.repeat(3) } }), /web\.password: .* at least 8 bytes/);
   });
 
   test('config/camfw.schema.json is what `npm run schema` writes', () => {

@@ -69,6 +69,16 @@ export function htpasswdLine(user: string, password: string): string {
   return `${user}:${apr1(password, salt)}\n`;
 }
 
+/**
+ * The `ssid=` value of wpa_supplicant.conf: a quoted string, which wpa_supplicant takes
+ * byte for byte up to the line's last quote, when the SSID is printable ASCII without `"`
+ * and `\`; otherwise its UTF-8 bytes in hex, the form that carries any SSID exactly
+ * (JSON escapes such as \" or \t are not what wpa_supplicant reads).
+ */
+export function wpaSsid(ssid: string): string {
+  return /^[\x20-\x7e]+$/.test(ssid) && !/["\\]/.test(ssid) ? `"${ssid}"` : Buffer.from(ssid, 'utf8').toString('hex');
+}
+
 /** WPA2 PSK as wpa_supplicant derives it (PBKDF2-HMAC-SHA1, SSID as salt, 4096 rounds). */
 export function wpaPsk(ssid: string, passphrase: string): string {
   return crypto.pbkdf2Sync(passphrase, ssid, 4096, 32, 'sha1').toString('hex');
@@ -121,7 +131,7 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
         'ctrl_interface=/var/run/wpa_supplicant',
         `country=${config.wifi.country}`,
         'network={',
-        `\tssid=${JSON.stringify(config.wifi.ssid)}`,
+        `\tssid=${wpaSsid(config.wifi.ssid)}`,
         `\tpsk=${wpaPsk(config.wifi.ssid, config.wifi.psk)}`,
         '}',
         '',

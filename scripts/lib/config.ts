@@ -147,8 +147,9 @@ function check(field: Field, value: unknown, key: string, errors: string[]): unk
     case 'string':
       if (typeof value !== 'string') return bad('give a string');
       if (field.enum && !field.enum.includes(value)) return bad(`one of ${field.enum.join(', ')}`);
-      if (field.minLength !== undefined && value.length < field.minLength) return bad(`at least ${field.minLength} characters`);
-      if (field.maxLength !== undefined && value.length > field.maxLength) return bad(`at most ${field.maxLength} characters`);
+      // lengths are what the camera's programs see: UTF-8 bytes (an SSID holds 32 bytes, not 32 characters)
+      if (field.minLength !== undefined && Buffer.byteLength(value) < field.minLength) return bad(`at least ${field.minLength} bytes (UTF-8)`);
+      if (field.maxLength !== undefined && Buffer.byteLength(value) > field.maxLength) return bad(`at most ${field.maxLength} bytes (UTF-8)`);
       if (field.pattern && !field.pattern.test(value)) return bad(field.patternHelp ?? `must match ${field.pattern}`);
       if (/[\0\n\r]/.test(value)) return bad('no control characters');
       return value;
