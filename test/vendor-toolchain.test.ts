@@ -78,8 +78,10 @@ before(async () => {
 
 after(() => {
   server?.close();
-  // what the fake gcc 4.4 compiled in the fixed build root: only its lock files are left
+  // what the fake gcc 4.4 compiled in the fixed build root: only its lock files are left;
+  // the root itself goes too unless another build uses it
   fs.rmSync(path.join(FIXED_BUILD_ROOT, 'hisiv100'), { recursive: true, force: true });
+  if (fs.existsSync(FIXED_BUILD_ROOT) && fs.readdirSync(FIXED_BUILD_ROOT).length === 0) fs.rmdirSync(FIXED_BUILD_ROOT);
 });
 
 describe('vendor toolchain hisiv100', () => {

@@ -64,21 +64,26 @@ function rewriteSpecs(root: string): { file: string; digest: string } {
   return { file: path.join(dir, 'musl-gcc.specs'), digest };
 }
 
+/** Wrappers named `prefix`* around the unpacked Debian cross gcc and binutils. */
+function debianCrossWrappers(root: string, prefix: string, gccFlags: string[], targetFlags: readonly string[]) {
+  return writeWrappers({
+    root,
+    prefix,
+    gcc: path.join(root, 'usr/bin', `${GNU}-gcc-12`),
+    gccFlags,
+    targetFlags,
+    binutilsPrefix: path.join(root, 'usr/bin', `${GNU}-`),
+    hostLibDirs: [path.join(root, 'usr/lib/x86_64-linux-gnu')],
+  });
+}
+
 /** The toolchain, with `targetFlags` (the cameras' CPU flags) in its compiler wrappers. */
 export async function setupMusl(targetFlags: readonly string[] = TARGET_CFLAGS): Promise<Toolchain> {
   const root = await unpackDebs(muslDebs);
   const gcc = path.join(root, 'usr/bin', `${GNU}-gcc-12`);
   if (!fs.existsSync(gcc)) throw new Error(`unpacked toolchain has no ${gcc}`);
   const specs = rewriteSpecs(root);
-  const wrappers = writeWrappers({
-    root,
-    prefix: `${MUSL}-`,
-    gcc,
-    gccFlags: [`-specs=${specs.file}`],
-    targetFlags,
-    binutilsPrefix: path.join(root, 'usr/bin', `${GNU}-`),
-    hostLibDirs: [path.join(root, 'usr/lib/x86_64-linux-gnu')],
-  });
+  const wrappers = debianCrossWrappers(root, `${MUSL}-`, [`-specs=${specs.file}`], targetFlags);
   const gccVersion = (await run([`${wrappers.crossPrefix}gcc`, '-dumpversion'])).stdout.trim();
   const { buildRoot, cflags: reproducibleCflags } = reproduciblePaths(gccVersion);
   return {
@@ -104,13 +109,6 @@ export async function setupMusl(targetFlags: readonly string[] = TARGET_CFLAGS):
  */
 export async function setupKernelCompiler(): Promise<{ crossPrefix: string; identity: string }> {
   const root = await unpackDebs(muslDebs);
-  const wrappers = writeWrappers({
-    root,
-    prefix: `${GNU}-`,
-    gcc: path.join(root, 'usr/bin', `${GNU}-gcc-12`),
-    targetFlags: [],
-    binutilsPrefix: path.join(root, 'usr/bin', `${GNU}-`),
-    hostLibDirs: [path.join(root, 'usr/lib/x86_64-linux-gnu')],
-  });
+  const wrappers = debianCrossWrappers(root, `${GNU}-`, [], []);
   return { crossPrefix: wrappers.crossPrefix, identity: `${lockIdentity(muslDebs)}-${wrappers.digest}` };
 }

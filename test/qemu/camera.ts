@@ -6,7 +6,7 @@ import { paths } from '../../scripts/lib/paths.ts';
 import { run, startBackground } from '../../scripts/lib/run.ts';
 import { CAMERAS } from '../../scripts/lib/cameras.ts';
 import { kernelModule, testKernel } from './kernel/kernel.ts';
-import { allowedRanges, buildSurfacePrograms } from './surface/surface.ts';
+import { allowedRanges, surfacePrograms } from './surface/surface.ts';
 
 const FIRMWARE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'firmware');
 
@@ -49,10 +49,9 @@ export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out:
   fs.copyFileSync(path.join(FIRMWARE, 'common.sh'), path.join(root, 'etc/firmware-common.sh'));
   fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'sbin/stock-init'));
   fs.chmodSync(path.join(root, 'sbin/stock-init'), 0o755);
-  const surface = await buildSurfacePrograms(`${root}.programs`);
+  const surface = await surfacePrograms();
   fs.copyFileSync(surface.launcher, path.join(root, 'init'));
   fs.copyFileSync(surface.probe, path.join(root, 'usr/bin/syscall-probe'));
-  fs.rmSync(`${root}.programs`, { recursive: true, force: true });
   fs.chmodSync(path.join(root, 'init'), 0o755);
   fs.chmodSync(path.join(root, 'usr/bin/syscall-probe'), 0o755);
   fs.writeFileSync(path.join(root, 'etc/camera-syscalls'), allowedRanges(CAMERAS[model].kernel));

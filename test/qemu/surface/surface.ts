@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { paths } from '../../../scripts/lib/paths.ts';
 import { run } from '../../../scripts/lib/run.ts';
 import { setupMusl } from '../../../toolchain/musl-armv5te.ts';
 
@@ -53,8 +54,14 @@ export function allowedRanges(kernel: string): string {
   return `# ARM EABI system calls of Linux ${kernel} (test/qemu/surface/arm-syscalls.json)\n${lines.join('\n')}\n`;
 }
 
-/** camera-kernel and syscall-probe, built static for the ARM926EJ-S into `dir`. */
-export async function buildSurfacePrograms(dir: string): Promise<{ launcher: string; probe: string }> {
+let built: Promise<{ launcher: string; probe: string }> | undefined;
+
+/** camera-kernel and syscall-probe, built static for the ARM926EJ-S once per run (every boot uses them). */
+export function surfacePrograms(): Promise<{ launcher: string; probe: string }> {
+  return (built ??= buildSurfacePrograms(path.join(paths.output, 'qemu', 'surface')));
+}
+
+async function buildSurfacePrograms(dir: string): Promise<{ launcher: string; probe: string }> {
   const tc = await setupMusl();
   fs.mkdirSync(dir, { recursive: true });
   const build = async (name: string) => {
