@@ -31,10 +31,10 @@ function cardShellFiles(model: string): string[] {
 
 describe('card shell scripts', () => {
   for (const model of MODEL_IDS)
-    test(`${model}: pass shellcheck -s sh and BusyBox sh -n`, async () => {
+    test(`${model}: pass shellcheck -s sh (following sourced files) and BusyBox sh -n`, async () => {
       const files = cardShellFiles(model);
       assert.ok(files.length >= 3, `only ${files.length} shell files on the ${model} card`);
-      const sc = await run(['shellcheck', '-s', 'sh', ...files], { allowFail: true });
+      const sc = await run(['shellcheck', '-s', 'sh', '-x', '-P', 'SCRIPTDIR', ...files], { allowFail: true });
       assert.equal(sc.code, 0, sc.stdout);
       for (const f of files) {
         const r = await run(['qemu-arm', '-cpu', 'arm926', busybox, 'sh', '-n', f], { allowFail: true });

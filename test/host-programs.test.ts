@@ -36,7 +36,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/outputs.test.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'test/vendor-toolchain.test.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'test/vendor-toolchain.test.ts `${tc.crossPrefix}gcc`': [],
-  'test/qemu/surface/surface.ts `${tc.crossPrefix}gcc`': [],
+  'test/qemu/guest/guest.ts `${tc.crossPrefix}gcc`': [],
   'recipes/avworker-min/recipe.ts ctx.env.CC': [],
 };
 
@@ -139,10 +139,10 @@ function programsRun(): { uses: Use[]; unknown: string[]; unused: string[] } {
   return { uses, unknown, unused: Object.keys(DYNAMIC).filter((k) => !used.has(k)) };
 }
 
-/** The Debian package that installs `program` (found on PATH), or why none does. */
+/** The Debian package that installs `program` (an absolute path, or found on PATH), or why none does. */
 async function debianPackageOf(program: string): Promise<{ pkg?: string; problem?: string }> {
   const dirs = (process.env.PATH ?? '').split(':').filter((d) => d && !d.includes('node_modules'));
-  const found = dirs.map((d) => path.join(d, program)).find((f) => fs.existsSync(f));
+  const found = path.isAbsolute(program) ? (fs.existsSync(program) ? program : undefined) : dirs.map((d) => path.join(d, program)).find((f) => fs.existsSync(f));
   if (!found) return { problem: 'is not installed on this machine' };
   const candidates = new Set<string>();
   for (const f of [found, fs.realpathSync(found)]) {

@@ -10,7 +10,8 @@ import { unpackJffs2 } from '../scripts/lib/firmware/jffs2.ts';
 import { compareTrees, extractPartition, readMbr } from '../scripts/lib/images/inspect.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
-import { makeHomeFlash, makeStockHomeTree } from './fixtures/stock-home.ts';
+import { makeHomeFlash } from './fixtures/stock-home.ts';
+import { makeYiHomeTree } from './qemu/yi/model.ts';
 import { bootCamera, waitForPage } from './qemu/camera.ts';
 import { cardPrograms, tmpDir } from './helpers.ts';
 
@@ -22,7 +23,7 @@ let busybox: string;
 
 /** Boots the emulated YI on the working copies and returns what camfw logged. */
 async function boot(): Promise<string> {
-  const cam = await bootCamera('yi', card, busybox, { writable: true, home: homeImg });
+  const cam = await bootCamera('yi', card, busybox, { writable: true, flash: homeImg });
   try {
     await waitForPage(`${cam.url}public/build.txt`, 180_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${cam.console().slice(-3000)}`);
@@ -54,7 +55,7 @@ before(async () => {
   card = path.join(dir, 'card.img');
   fs.copyFileSync(path.join(paths.model('yi'), 'camfw-yi.img'), card);
   stock = path.join(dir, 'stock');
-  makeStockHomeTree(stock);
+  makeYiHomeTree(stock);
   homeImg = path.join(dir, 'home.flash');
   await makeHomeFlash(stock, homeImg);
 });

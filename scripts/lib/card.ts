@@ -28,6 +28,37 @@ export function cloudStopManifest(): { processes: Array<{ name: string; why: str
   return JSON.parse(fs.readFileSync(path.join(paths.overlays, 'fang', 'cloud-stop.json'), 'utf8'));
 }
 
+/** The verbs of overlays/yi/stock-boot.json that the card's stock-boot.sh knows, with their argument counts. */
+const STOCK_BOOT_VERBS: Record<string, [number, number]> = {
+  loopback: [0, 0],
+  insmod: [1, 1],
+  network: [3, 3],
+  mqueue: [0, 0],
+  run: [1, 8],
+  daemon: [1, 8],
+  'wait-file': [2, 2],
+};
+
+/**
+ * overlays/yi/stock-boot.json: the stock boot steps after the hook, checked (known verb,
+ * argument count, plain arguments, a source) and as the card's tab-separated list.
+ */
+export function stockBootList(): string[] {
+  const file = path.join(paths.overlays, 'yi', 'stock-boot.json');
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { steps: Array<{ do: string[]; source?: string }> };
+  return data.steps.map((step, i) => {
+    const [verb, ...args] = step.do;
+    const where = `${path.relative(paths.root, file)}: step ${i + 1} (${JSON.stringify(step.do)})`;
+    const counts = STOCK_BOOT_VERBS[verb];
+    if (!counts) throw new Error(`${where}: unknown verb "${verb}"; the card knows ${Object.keys(STOCK_BOOT_VERBS).join(', ')}`);
+    if (args.length < counts[0] || args.length > counts[1]) throw new Error(`${where}: "${verb}" takes ${counts[0]}-${counts[1]} arguments`);
+    const bad = args.find((a) => !/^[A-Za-z0-9._/-]+$/.test(a));
+    if (bad !== undefined) throw new Error(`${where}: argument "${bad}" is not a plain word or path (letters, digits, . _ / -)`);
+    if (!step.source?.trim()) throw new Error(`${where}: no source: say where in ../shared/reference/yi.md the stock firmware does this`);
+    return step.do.join('\t');
+  });
+}
+
 /** Where the card directory is on each running camera. */
 const CARD_DIRS: Record<string, string> = { fang: '/media/mmcblk0p2/data', yi: '/home/hd1/test' };
 
@@ -191,6 +222,8 @@ async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Ar
   populateCardDir(input, tree, 'test', false, vendor);
   // The trim list for overlay mode, from the same manifest firmware mode uses.
   writeList(tree, 'test/etc/camfw/home-trim.list', trimManifest().remove.map((r) => r.path), 'overlays/yi/home-trim.json');
+  // The stock boot after the hook, which the card runs (etc/camfw/stock-boot.sh).
+  writeList(tree, 'test/etc/camfw/stock-boot.list', stockBootList(), 'overlays/yi/stock-boot.json');
   if (input.stockHome) {
     // Firmware mode: the stock home, trimmed, on the card root for the bootloader to flash.
     const trim = await step('yi: trimmed home from the stock firmware', () =>

@@ -130,6 +130,8 @@ function writeStdout(stdout: NodeJS.ReadableStream, file: string, gzipLevel?: nu
 export interface BackgroundProcess {
   /** Everything the program wrote to stderr so far. */
   stderr(): string;
+  /** Whether the program has ended. */
+  exited(): boolean;
   /** Stops the program (SIGTERM) and waits for it to end. */
   stop(): Promise<void>;
 }
@@ -154,6 +156,7 @@ export function startBackground(argv: readonly string[], opts: { cwd?: string } 
   proc.on('error', (e) => (stderr += `cannot start ${argv[0]}: ${e.message}\n`));
   return {
     stderr: () => stderr,
+    exited: () => proc.exitCode !== null || proc.signalCode !== null,
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       await exited;

@@ -1,59 +1,88 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../../scripts/lib/paths.ts';
 import { run, startBackground } from '../../scripts/lib/run.ts';
-import { CAMERAS } from '../../scripts/lib/cameras.ts';
+import { CAMERAS, type ModelId } from '../../scripts/lib/cameras.ts';
+import { guestPrograms } from './guest/guest.ts';
 import { kernelModule, testKernel } from './kernel/kernel.ts';
-import { allowedRanges, surfacePrograms } from './surface/surface.ts';
+import type { AccessPoint } from './model.ts';
+import { EMULATED } from './models.ts';
+import { startSensor } from './sensor/sensor.ts';
+import { allowedRanges } from './surface/surface.ts';
 
-const FIRMWARE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'firmware');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /**
  * Modules of the test kernel that the stock firmware models load: the network card
- * (mii and smc91x) and softdog, the stand-in for a camera's hardware watchdog.
+ * (mii and smc91x, also the Wi-Fi driver stand-ins) and softdog, the stand-in for a
+ * camera's hardware watchdog.
  */
 const FIRMWARE_MODULES = ['mii', 'smc91x', 'softdog'];
 
-/**
- * The RAM Linux gets on each camera, in MB, plus 1 MB for the test kernel, which keeps
- * about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8 kernels (7092K reserved
- * against 6172K). YI: `mem=40M` on the kernel command line (../shared/reference/yi.md §6,
- * boot log). Xiaofang: 64 MB with `isp=10M vc=12M` taken for the ISP and the video codec,
- * 42 MB for Linux, which reports "36836k/36836k available, 28700k reserved"
- * (fang-hacks.md §5, dmesg of samtap/fang-hacks#243); here 43 MB leaves 36940K available.
- */
-const LINUX_RAM_MB: Record<'fang' | 'yi', number> = { fang: 43, yi: 41 };
+interface InitramfsInput {
+  model: ModelId;
+  busybox: string;
+  /** The access point the radio can join. */
+  accessPoint?: AccessPoint;
+  /** The sensor's port for each of the model's sensor servers. */
+  sensorPorts: number[];
+}
 
 /**
  * The initramfs of an emulated camera: camfw's own busybox as the stock system's tools,
- * the kernel modules, and /init playing the stock firmware of `model` under camera-kernel:
- * every process, the card's included, sees only the system calls of the camera's kernel.
+ * the kernel modules, the vendor stand-ins and /init playing the stock firmware of the
+ * model under camera-kernel: every process, the card's included, sees only the system
+ * calls of the camera's kernel.
  */
-export async function buildInitramfs(model: 'fang' | 'yi', busybox: string, out: string): Promise<void> {
+async function buildInitramfs(input: InitramfsInput, out: string): Promise<void> {
+  const { model, busybox } = input;
   const kernel = await testKernel();
+  const guest = await guestPrograms();
   const root = `${out}.d`;
   fs.rmSync(root, { recursive: true, force: true });
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'etc', 'proc', 'sys', 'dev', 'tmp', 'lib/modules'])
+  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'usr/lib/stock', 'etc/stock', 'proc', 'sys', 'dev', 'tmp', 'lib/modules'])
     fs.mkdirSync(path.join(root, d), { recursive: true });
-  fs.copyFileSync(busybox, path.join(root, 'bin/busybox'));
-  fs.chmodSync(path.join(root, 'bin/busybox'), 0o755);
+  const install = (from: string, rel: string, mode = 0o755) => {
+    fs.copyFileSync(from, path.join(root, rel));
+    fs.chmodSync(path.join(root, rel), mode);
+  };
+  install(busybox, 'bin/busybox');
   const applets = (await run(['qemu-arm', '-cpu', 'arm926', busybox, '--list-full'])).stdout.trim().split('\n');
   for (const a of applets) {
     if (a === 'bin/busybox') continue;
     const depth = a.split('/').length - 1;
     fs.symlinkSync(`${'../'.repeat(depth)}bin/busybox`, path.join(root, a));
   }
-  for (const m of FIRMWARE_MODULES) fs.copyFileSync(kernelModule(kernel, m), path.join(root, 'lib/modules', `${m}.ko`));
-  fs.copyFileSync(path.join(FIRMWARE, 'common.sh'), path.join(root, 'etc/firmware-common.sh'));
-  fs.copyFileSync(path.join(FIRMWARE, `${model}.sh`), path.join(root, 'sbin/stock-init'));
-  fs.chmodSync(path.join(root, 'sbin/stock-init'), 0o755);
-  const surface = await surfacePrograms();
-  fs.copyFileSync(surface.launcher, path.join(root, 'init'));
-  fs.copyFileSync(surface.probe, path.join(root, 'usr/bin/syscall-probe'));
-  fs.chmodSync(path.join(root, 'init'), 0o755);
-  fs.chmodSync(path.join(root, 'usr/bin/syscall-probe'), 0o755);
+  for (const m of FIRMWARE_MODULES) install(kernelModule(kernel, m), `lib/modules/${m}.ko`, 0o644);
+  install(guest['camera-kernel'], 'init');
+  install(guest['syscall-probe'], 'usr/bin/syscall-probe');
+  install(guest.ifrename, 'usr/bin/ifrename');
+  install(guest.memhog, 'usr/bin/memhog');
+  install(guest.standin, 'usr/lib/stock/standin');
+  install(path.join(HERE, 'stock-common.sh'), 'etc/firmware-common.sh', 0o644);
+  install(path.join(HERE, 'hotplug.sh'), 'sbin/hotplug');
+  install(path.join(HERE, model, 'init.sh'), 'sbin/stock-init');
+  const stock = path.join(HERE, model, 'stock');
+  if (fs.existsSync(stock)) for (const f of fs.readdirSync(stock)) install(path.join(stock, f), `etc/stock/${f}`, 0o644);
+  const etcStock = (rel: string, content: string | Buffer) => {
+    fs.mkdirSync(path.dirname(path.join(root, 'etc/stock', rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, 'etc/stock', rel), content);
+  };
+  etcStock('sensor-port', input.sensorPorts.join('\n') + '\n');
+  const wifiInterface = EMULATED[model].wifiInterface;
+  if (wifiInterface) etcStock('wifi-ifname', wifiInterface);
+  const ap = input.accessPoint;
+  if (ap) {
+    // the access point's name and key in the forms wpa_supplicant takes them; the PSK is
+    // PBKDF2-HMAC-SHA1(passphrase, SSID, 4096) as IEEE 802.11i defines it
+    etcStock('wifi/ssid', Buffer.from(ap.ssid));
+    etcStock('wifi/ssid.hex', Buffer.from(ap.ssid).toString('hex'));
+    etcStock('wifi/passphrase', Buffer.from(ap.passphrase));
+    etcStock('wifi/psk.hex', crypto.pbkdf2Sync(ap.passphrase, ap.ssid, 4096, 32, 'sha1').toString('hex'));
+  }
   fs.writeFileSync(path.join(root, 'etc/camera-syscalls'), allowedRanges(CAMERAS[model].kernel));
   const entries = ['.', ...(fs.readdirSync(root, { recursive: true }) as string[]).map((rel) => `./${rel}`)].sort();
   await run(['cpio', '-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: entries.join('\n') + '\n', stdoutFile: out, gzipLevel: 1 });
@@ -74,63 +103,188 @@ export function freePort(): Promise<number> {
 export interface RunningCamera {
   /** The camera's web server, forwarded from host loopback. */
   url: string;
-  consoleLog: string;
+  /** The camera's RTSP server (guest port 554), forwarded from host loopback. */
+  rtspUrl(pathOnCamera: string): string;
   console(): string;
   /** Waits until the console has a line matching `re`; returns the console. */
   consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Runs a one-line shell command in the camera (under its system-call filter) and returns its output and status. */
+  exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
+  /** Whether the camera's radio link is up now. */
+  linkUp(): boolean;
+  /** Whether the emulator has ended (the camera rebooted or powered off). */
+  ended(): boolean;
   stop(): Promise<void>;
 }
 
 export interface BootOptions {
   /** Write to the card image itself (to test what the camera changes on it); default: a snapshot. */
   writable?: boolean;
-  /** The emulated YI's home flash partition (JFFS2, 9088 KiB): block2mtd makes it an MTD device. */
-  home?: string;
+  /** The camera's flash disk (YI: its 9088 KiB JFFS2 /home); default: the model's stock one, made for this boot. */
+  flash?: string;
+  /** The access point in the camera's range; default: the network the camera was paired with. */
+  accessPoint?: AccessPoint;
+}
+
+/** A line-oriented client of a QEMU unix socket (QMP or a serial port). */
+async function connectUnix(sock: string, timeoutMs = 10_000): Promise<net.Socket> {
+  const t0 = Date.now();
+  for (;;) {
+    try {
+      return await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(sock);
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (e) {
+      if (Date.now() - t0 > timeoutMs) throw new Error(`cannot connect to QEMU at ${sock}: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** QEMU's monitor protocol, for the one thing the tests need: the radio link. */
+async function qmpClient(sock: string): Promise<{ command(execute: string, args?: object): Promise<void>; close(): void }> {
+  const s = await connectUnix(sock);
+  let buf = '';
+  const waiting: Array<{ resolve: () => void; reject: (e: Error) => void; what: string }> = [];
+  s.on('data', (d) => {
+    buf += d.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const msg = JSON.parse(buf.slice(0, nl)) as { return?: unknown; error?: { desc: string }; QMP?: unknown };
+      buf = buf.slice(nl + 1);
+      if (msg.return !== undefined) waiting.shift()?.resolve();
+      else if (msg.error) {
+        const w = waiting.shift();
+        w?.reject(new Error(`QMP ${w.what}: ${msg.error.desc}`));
+      }
+    }
+  });
+  const command = (execute: string, args?: object) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ resolve, reject, what: execute });
+      s.write(JSON.stringify({ execute, ...(args ? { arguments: args } : {}) }) + '\n');
+    });
+  await command('qmp_capabilities');
+  return { command, close: () => s.destroy() };
 }
 
 /**
  * Boots an emulated camera: the test kernel on `-M versatilepb` (an ARM926EJ-S, the
- * cameras' CPU), the initramfs, and the card image as a virtio disk on the PCI bus (a
- * snapshot unless `writable`: the image on disk is not changed). The network card is the
- * board's SMC91C111; guest port 80 is forwarded to a free port on 127.0.0.1.
+ * cameras' CPU) with the camera's RAM, the initramfs, the card image as a virtio disk on
+ * the PCI bus (a snapshot unless `writable`) and the camera's flash. The network card is
+ * the board's SMC91C111, standing in for the Wi-Fi: its link starts down and follows the
+ * model's radio (up only while the camera is associated with `accessPoint`). Guest ports
+ * 80 and 554 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
  */
-export async function bootCamera(model: 'fang' | 'yi', cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
-  const work = path.join(paths.output, 'qemu', `${model}-run`);
-  fs.mkdirSync(work, { recursive: true });
-  const initrd = path.join(work, 'initrd.gz');
-  await buildInitramfs(model, busybox, initrd);
-  const kernel = await testKernel();
-  const port = await freePort();
-  const consoleLog = path.join(work, 'console.log');
-  fs.writeFileSync(consoleLog, '');
-  const argv = [
-    'qemu-system-arm', '-M', 'versatilepb', '-m', String(LINUX_RAM_MB[model]),
-    '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
-    '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
-    '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
-    '-device', 'virtio-blk-pci,drive=card',
-    ...(opts.home ? ['-drive', `file=${opts.home},format=raw,if=none,id=home`, '-device', 'virtio-blk-pci,drive=home'] : []),
-    '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80`,
-    // the board's sound chip (PL041) gets no host audio
-    '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
-    '-display', 'none', '-monitor', 'none', '-serial', `file:${consoleLog}`, '-no-reboot',
-  ];
-  const qemu = startBackground(argv);
-  const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    consoleLog,
-    console: readConsole,
-    async consoleLine(re, timeoutMs = 60_000) {
-      const t0 = Date.now();
-      while (Date.now() - t0 < timeoutMs) {
-        if (re.test(readConsole())) return readConsole();
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${readConsole().slice(-3000)}`);
-    },
-    stop: () => qemu.stop(),
+export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
+  const emulated = EMULATED[model];
+  fs.mkdirSync(path.join(paths.output, 'qemu'), { recursive: true });
+  const work = fs.mkdtempSync(path.join(paths.output, 'qemu', `${model}-`));
+  const cleanups: Array<() => Promise<void> | void> = [() => (process.env.CAMFW_KEEP_TMP ? undefined : fs.rmSync(work, { recursive: true, force: true }))];
+  const stop = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
   };
+  try {
+    const sensor = await startSensor(emulated.sensor);
+    cleanups.push(() => sensor.stop());
+    const initrd = path.join(work, 'initrd.gz');
+    await buildInitramfs({ model, busybox, accessPoint: opts.accessPoint ?? emulated.defaultAccessPoint, sensorPorts: sensor.ports }, initrd);
+    const flash = opts.flash ?? (await emulated.flash?.(work));
+    const kernel = await testKernel();
+    const port = await freePort();
+    const rtspPort = await freePort();
+    const consoleLog = path.join(work, 'console.log');
+    const qmpSock = path.join(work, 'qmp.sock');
+    const ctlSock = path.join(work, 'ctl.sock');
+    fs.writeFileSync(consoleLog, '');
+    const argv = [
+      'qemu-system-arm', '-M', 'versatilepb', '-m', String(emulated.linuxRamMb),
+      '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
+      '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
+      '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
+      '-device', 'virtio-blk-pci,drive=card',
+      ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
+      '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
+      // the board's sound chip (PL041) gets no host audio
+      '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
+      '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
+      '-serial', `file:${consoleLog}`, '-serial', `unix:${ctlSock},server=on,wait=off`,
+      // paused until the radio is off
+      '-S', '-no-reboot',
+    ];
+    const qemu = startBackground(argv);
+    cleanups.push(() => qemu.stop());
+    const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
+    const qmp = await qmpClient(qmpSock);
+    cleanups.push(() => qmp.close());
+    await qmp.command('set_link', { name: 'net0', up: false });
+    await qmp.command('cont');
+
+    // the radio: the link follows the model's last "wifi link up|down" line
+    let link = false;
+    let following = Promise.resolve();
+    const follow = setInterval(() => {
+      following = following.then(async () => {
+        const states = [...fs.readFileSync(consoleLog, 'utf8').matchAll(/^camfw-test: wifi link (up|down)\r?$/gm)];
+        const want = states.length > 0 && states[states.length - 1][1] === 'up';
+        if (want === link || qemu.exited()) return;
+        await qmp.command('set_link', { name: 'net0', up: want });
+        link = want;
+      }).catch(() => undefined);
+    }, 200);
+    cleanups.push(async () => {
+      clearInterval(follow);
+      await following;
+    });
+
+    const ctl = await connectUnix(ctlSock);
+    cleanups.push(() => void ctl.destroy());
+    let ctlBuf = '';
+    ctl.on('data', (d) => (ctlBuf += d.toString('latin1')));
+    let ctlQueue = Promise.resolve();
+    const exec = (command: string, timeoutMs = 60_000) => {
+      if (/[\r\n]/.test(command)) throw new Error(`exec: one line only: ${JSON.stringify(command)}`);
+      const result = ctlQueue.then(async () => {
+        ctlBuf = '';
+        ctl.write(`${command}\n`);
+        const t0 = Date.now();
+        let m: RegExpMatchArray | null;
+        while (!(m = ctlBuf.match(/@@rc=(\d+)@@/))) {
+          if (Date.now() - t0 > timeoutMs || qemu.exited()) throw new Error(`no answer from the camera to ${JSON.stringify(command)} within ${timeoutMs / 1000}s:\n${ctlBuf.slice(-2000)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // the serial line echoes the command before its output
+        const lines = ctlBuf.slice(0, m.index).replace(/\r/g, '').split('\n');
+        if (lines[0] === command) lines.shift();
+        return { code: Number(m[1]), output: lines.join('\n') };
+      });
+      ctlQueue = result.then(() => undefined, () => undefined);
+      return result;
+    };
+
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      rtspUrl: (p) => `rtsp://127.0.0.1:${rtspPort}/${p}`,
+      console: readConsole,
+      async consoleLine(re, timeoutMs = 60_000) {
+        const t0 = Date.now();
+        while (Date.now() - t0 < timeoutMs) {
+          if (re.test(readConsole())) return readConsole();
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${readConsole().slice(-3000)}`);
+      },
+      exec,
+      linkUp: () => link,
+      ended: () => qemu.exited(),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 /** Polls `url` until it answers 200 or `timeoutMs` passes; returns the body and the time it took. */

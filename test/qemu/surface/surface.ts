@@ -1,9 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { paths } from '../../../scripts/lib/paths.ts';
-import { run } from '../../../scripts/lib/run.ts';
-import { setupMusl } from '../../../toolchain/musl-armv5te.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -52,22 +49,4 @@ export function allowedRanges(kernel: string): string {
     first = present[i];
   }
   return `# ARM EABI system calls of Linux ${kernel} (test/qemu/surface/arm-syscalls.json)\n${lines.join('\n')}\n`;
-}
-
-let built: Promise<{ launcher: string; probe: string }> | undefined;
-
-/** camera-kernel and syscall-probe, built static for the ARM926EJ-S once per run (every boot uses them). */
-export function surfacePrograms(): Promise<{ launcher: string; probe: string }> {
-  return (built ??= buildSurfacePrograms(path.join(paths.output, 'qemu', 'surface')));
-}
-
-async function buildSurfacePrograms(dir: string): Promise<{ launcher: string; probe: string }> {
-  const tc = await setupMusl();
-  fs.mkdirSync(dir, { recursive: true });
-  const build = async (name: string) => {
-    const out = path.join(dir, name);
-    await run([`${tc.crossPrefix}gcc`, '-static', '-Os', '-std=gnu99', '-Wall', '-Wextra', '-Werror', '-o', out, path.join(HERE, `${name}.c`)]);
-    return out;
-  };
-  return { launcher: await build('camera-kernel'), probe: await build('syscall-probe') };
 }

@@ -6,16 +6,8 @@ set -u
 
 CAMFW_ROOT="${1:?usage: start.sh CARD_DIR}"
 export CAMFW_ROOT
-BB="$CAMFW_ROOT/bin/busybox"
-RUN=/tmp/camfw
-
-"$BB" mkdir -p "$RUN/bin"
-# FAT cards cannot hold the applet symlinks: make them in RAM when the card has none.
-if [ ! -e "$CAMFW_ROOT/bin/ls" ]; then
-	"$BB" --install -s "$RUN/bin"
-fi
-PATH="$RUN/bin:$CAMFW_ROOT/bin:$CAMFW_ROOT/sbin:$CAMFW_ROOT/usr/bin:$CAMFW_ROOT/usr/sbin:$PATH"
-export PATH
+# shellcheck source=env.sh
+. "$CAMFW_ROOT/etc/camfw/env.sh"
 
 echo "camfw: $(head -n 1 "$CAMFW_ROOT/etc/camfw/build.txt" 2>/dev/null)"
 # shellcheck source=/dev/null

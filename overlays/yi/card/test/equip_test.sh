@@ -10,4 +10,8 @@ echo "camfw: equip_test.sh from $ROOT"
 # Overlay mode: take the cloud programs out of the stock /home (backed up on the card).
 "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/trim-home.sh" "$ROOT" /home || echo "camfw: trim failed; continuing"
 
+# The rest of the stock boot, which the hook's exit left to this script: Wi-Fi, DHCP,
+# the encoder, the RTSP server and the watchdog (etc/camfw/stock-boot.list).
+"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stock-boot.sh" "$ROOT"
+
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

@@ -2,6 +2,14 @@
 # /init of the emulated Xiaofang: plays the stock firmware's part for camfw's card.
 . /etc/firmware-common.sh
 
+# Wi-Fi is up before the card is seen and stays up, held by the firmware itself (pid 1).
+# Not yet faithful: on the camera the cloud app iCamera owns Wi-Fi (fang-hacks.md §2).
+{ insmod /lib/modules/mii.ko && insmod /lib/modules/smc91x.ko; } || echo "camfw-test: no network card driver"
+ifconfig lo 127.0.0.1 up
+ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+route add default gw 10.0.2.2
+echo "1 eth0" > /tmp/.stock/wifi-associated
+
 # The camera's names for the card.
 ln -s "$CARD" /dev/mmcblk0
 ln -s "${CARD}1" /dev/mmcblk0p1

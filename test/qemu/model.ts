@@ -1,0 +1,31 @@
+import type { ModelId } from '../../scripts/lib/cameras.ts';
+
+/** A Wi-Fi network the emulated camera's radio can join (the test's access point). */
+export interface AccessPoint {
+  ssid: string;
+  passphrase: string;
+}
+
+/**
+ * What the emulator knows about one camera. The firmware model itself is the folder
+ * beside this file's entry: <model>/init.sh (/init after camera-kernel, the stock boot up
+ * to the card) and <model>/stock/ (the vendor programs' stand-in table and behaviours,
+ * /etc/stock in the guest).
+ *
+ * LINUX_RAM: each model's figure is the RAM Linux gets on the camera plus 1 MB for the test
+ * kernel, which keeps about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8
+ * kernels (7092K reserved against 6172K).
+ */
+export interface EmulatedModel {
+  id: ModelId;
+  /** The RAM Linux gets, in MB (see LINUX_RAM above). */
+  linuxRamMb: number;
+  /** The name the camera's Wi-Fi driver gives its interface; unset: the board's eth0. */
+  wifiInterface?: string;
+  /** The network the camera joins when the card leaves Wi-Fi to the stock firmware. */
+  defaultAccessPoint?: AccessPoint;
+  /** The sensor behind the vendor RTSP server: rtsp-sensor.py servers, in the order the model's stock/sensor-port lists. */
+  sensor: string[];
+  /** Makes the camera's flash with its stock programs in `dir`, when the model has one. */
+  flash?(dir: string): Promise<string>;
+}

@@ -1,0 +1,71 @@
+# Shared start of the emulated cameras' /init: what the stock kernel and rcS have done
+# before the card is looked at, and the parts of the machine that are not firmware (the
+# radio, the tests' control line). Sourced by <model>/init.sh.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /tmp /var/run /media
+# the stock init.sh's /tmp (yi.md §2c: tmpfs size=32m)
+mount -t tmpfs -o size=32m tmpfs /tmp
+mkdir -p /tmp/.stock
+
+# The card is the virtio disk with a partition table; a test may add a second disk
+# without one (the YI's flash /home). Virtio order is not the command line's.
+CARD=""
+i=0
+while [ -z "$CARD" ] && [ $i -lt 50 ]; do
+	for p in /dev/vd?1; do [ -b "$p" ] && CARD="${p#/dev/}" && CARD="${CARD%1}"; done
+	[ -n "$CARD" ] || sleep 0.1
+	i=$((i + 1))
+done
+[ -n "$CARD" ] || echo "camfw-test: no card (no /dev/vd?1)"
+FLASH=""
+for d in /dev/vd?; do [ -b "$d" ] && [ "${d#/dev/}" != "$CARD" ] && FLASH="${d#/dev/}"; done
+
+# The Wi-Fi driver stand-in is the board's network card driver (smc91x): the kernel's
+# uevent helper gives its interface the camera's name (/etc/stock/wifi-ifname) when it
+# registers, as the real driver names it.
+echo /sbin/hotplug > /proc/sys/kernel/hotplug
+
+# The radio: the link is up only while a stock wpa_supplicant (or the cloud app) that
+# associated with the test's access point runs and its interface is up. The test's QEMU
+# follows these lines (set_link), so without them no packet reaches the camera.
+radio() {
+	state=down
+	while true; do
+		now=down
+		if [ -f /tmp/.stock/wifi-associated ] && read -r pid iface < /tmp/.stock/wifi-associated && kill -0 "$pid" 2> /dev/null; then
+			flags=$(cat "/sys/class/net/$iface/flags" 2> /dev/null)
+			[ -n "$flags" ] && [ $((flags & 1)) = 1 ] && now=up
+		fi
+		if [ "$now" != "$state" ]; then
+			echo "camfw-test: wifi link $now"
+			state=$now
+		fi
+		sleep 0.5
+	done
+}
+radio &
+
+# The tests' control line, the second UART: each line is a command for this shell, under
+# the camera's system-call filter like everything else; its output ends with @@rc=N@@.
+control() {
+	while read -r cmd; do
+		sh -c "$cmd" 2>&1
+		printf '@@rc=%s@@\n' "$?"
+	done < /dev/ttyAMA1 > /dev/ttyAMA1 2>&1
+}
+control &
+
+echo "camfw-test: stock firmware up"
+# getrandom (384) came in Linux 3.17, setns (375) in 3.0, getpid (20) always was;
+# ARM-private: cacheflush (0xf0002) both had, get_tls (0xf0006) came after both
+echo "camfw-test: kernel surface: $(syscall-probe 384 375 20 0xf0002 0xf0006 | tr '\n' ' ')"
+
+# Every card process runs under the camera's system-call filter (Seccomp: 2)
+card_surface() {
+	for pid in $(pidof "$@"); do
+		echo "camfw-test: $(tr '\0' ' ' < "/proc/$pid/cmdline" | cut -c1-40) $(grep '^Seccomp:' "/proc/$pid/status")"
+	done
+}
