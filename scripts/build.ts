@@ -11,7 +11,7 @@ import { buildCard, CARD_RECIPES } from './lib/card.ts';
 import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
 import { RECIPES } from '../recipes/index.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
-import { generatePassword, loadConfig } from './lib/config.ts';
+import { ConfigError, generatePassword, loadConfigFile, refusedSettings } from './lib/config.ts';
 import { elapsed, log, step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
 
@@ -71,7 +71,7 @@ main(async () => {
     return;
   }
   if (values.verbose) process.env.CAMFW_VERBOSE = '1';
-  const config = loadConfig(values.config);
+  const { config, given } = loadConfigFile(values.config);
   const models = values.model === 'all' ? [...MODEL_IDS] : [camera(values.model!).id];
   const jobs = values.jobs === undefined ? os.availableParallelism() : Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: give a whole number of at least 1`);
@@ -81,6 +81,9 @@ main(async () => {
   if (values['stock-home'] && !models.includes('yi')) throw new Error('--stock-home is for the yi card: add --model yi');
   for (const [flag, p] of [['--vendor-dir', values['vendor-dir']], ['--stock-home', values['stock-home']]])
     if (p && !fs.existsSync(p)) throw new Error(`${flag} ${p}: no such file or directory`);
+  // nothing in the configuration is silently ignored: what a card cannot honour yet is refused, before any work
+  const refused = models.flatMap((id) => refusedSettings(given, id, camera(id).unsupported));
+  if (refused.length) throw new ConfigError(`${values.config}: settings the card cannot honour:\n  ${refused.join('\n  ')}`);
 
   const t0 = Date.now();
   await step('host packages', () => ensureHostPackages('build'));

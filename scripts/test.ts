@@ -12,8 +12,11 @@ import { step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
 import { testKernel } from '../test/qemu/kernel/kernel.ts';
 
-const files = process.argv.slice(2).length
-  ? process.argv.slice(2)
+// node's own test options (--test-name-pattern=...) pass through
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = named.length
+  ? named
   : fs.readdirSync(path.join(paths.root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => path.join('test', f));
 main(async () => {
   await step('host packages', () => ensureHostPackages('test'));
@@ -24,7 +27,7 @@ main(async () => {
 
 function runTests(): never {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-tests-'));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...files], {
     cwd: paths.root,
     stdio: 'inherit',
     env: { ...process.env, TMPDIR: tmp },

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { jsonSchema, loadConfig, redactConfig, secretKeys, validateConfig } from '../scripts/lib/config.ts';
+import { jsonSchema, loadConfig, loadConfigFile, redactConfig, refusedSettings, secretKeys, validateConfig } from '../scripts/lib/config.ts';
+import { CAMERAS } from '../scripts/lib/cameras.ts';
 import { apr1, configFiles, htpasswdLine, wpaPsk, wpaSsid } from '../scripts/lib/card-config.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
-import { tmpDir } from './helpers.ts';
+import { runBuild, tmpDir } from './helpers.ts';
 
 describe('configuration', () => {
   test('an empty configuration gets every default', () => {
@@ -59,8 +60,8 @@ describe('configuration', () => {
     for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret']) assert.ok(!shown.includes(s), s);
     const files = configFiles(c, 'fang', 'web secret 1');
     const all = files.map((f) => f.content).join('\n');
-    assert.ok(!all.includes('wifi secret 1') && !all.includes('web secret 1'));
-    assert.ok(files.find((f) => f.rel === 'etc/camfw/stream-key.conf')!.secret);
+    // the stream key has no place on a card until the cards push RTMP (refused by the build)
+    assert.ok(!all.includes('wifi secret 1') && !all.includes('web secret 1') && !all.includes('stream-secret'));
     assert.ok(all.includes(`psk=${wpaPsk('home', 'wifi secret 1')}`));
   });
 
@@ -90,6 +91,22 @@ describe('configuration', () => {
     assert.throws(() => validateConfig({ wifi: { ssid: 'é'.repeat(17), psk: 'wifi secret 1' } }), /wifi\.ssid: .* at most 32 bytes \(UTF-8\)/);
     assert.throws(() => validateConfig({ wifi: { ssid: 'home', psk: 'ü'.repeat(32) } }), /wifi\.psk: .* at most 63 bytes \(UTF-8\)/);
     assert.throws(() => validateConfig({ web: { password: 'ü'.repeat(3) } }), /web\.password: .* at least 8 bytes/);
+  });
+
+  test('settings a card cannot honour yet are refused, not ignored, by the build', async () => {
+    const dir = tmpDir('refused');
+    const file = path.join(dir, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ video: { fps: 10 }, stream: { url: 'rtmp://x/live' }, services: { telnet: true, ftp: false, rtsp: true } }));
+    const { given } = loadConfigFile(file);
+    assert.deepEqual(refusedSettings(given, 'fang', CAMERAS.fang.unsupported).map((r) => r.split(':')[0]), ['stream.url', 'services.telnet']);
+    assert.deepEqual(refusedSettings(given, 'yi', CAMERAS.yi.unsupported).map((r) => r.split(':')[0]), ['stream.url', 'services.telnet', 'video.fps']);
+    // the example builds for both cameras
+    assert.deepEqual(refusedSettings(loadConfigFile(path.join(paths.root, 'config/example.json')).given, 'yi', CAMERAS.yi.unsupported), []);
+    const r = await runBuild(path.join(dir, 'out'), { config: file, args: ['--model', 'yi'] });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /video\.fps: not supported on yi: the YI's rtspsvr serves fixed streams/);
+    assert.match(r.stderr, /services\.telnet: not supported on yi/);
+    assert.ok(!fs.existsSync(path.join(dir, 'out', 'yi')), 'the build did work before refusing');
   });
 
   test('config/camfw.schema.json is what `npm run schema` writes', () => {

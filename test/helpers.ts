@@ -9,6 +9,7 @@ import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
+import { guestPrograms } from './qemu/guest/guest.ts';
 
 setQuiet(!process.env.CAMFW_VERBOSE);
 
@@ -117,4 +118,40 @@ export function runBuild(out: string, b: ImageBuild = {}) {
 export async function buildImages(out: string, b: ImageBuild = {}): Promise<void> {
   const r = await runBuild(out, b);
   if (r.code !== 0) throw new Error(`build into ${out} failed:\n${r.stderr.slice(-3000)}`);
+}
+
+/**
+ * The card image of `model` built with the test configuration plus `config` (the image
+ * stage only), copied to `dir`/`name`.img. `vendor` names vendor files to give the build,
+ * each the emulated cameras' stand-in program under that name.
+ */
+export async function cardImage(model: ModelId, dir: string, name: string, config: object = {}, vendor: string[] = []): Promise<string> {
+  const out = imageStageOutput(path.join(dir, name));
+  const file = path.join(dir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(TEST_CONFIG, 'utf8')), ...config }));
+  const args = ['--model', model];
+  if (vendor.length) {
+    const vendorDir = path.join(dir, `${name}-vendor`);
+    fs.mkdirSync(vendorDir);
+    const { standin } = await guestPrograms();
+    for (const v of vendor) fs.copyFileSync(standin, path.join(vendorDir, v));
+    args.push('--vendor-dir', vendorDir);
+  }
+  await buildImages(out, { config: file, args });
+  const img = path.join(dir, `${name}.img`);
+  fs.copyFileSync(path.join(out, model, `camfw-${model}.img`), img);
+  return img;
+}
+
+export interface ProbedStream {
+  codec_name: string;
+  width?: number;
+  height?: number;
+  sample_rate?: string;
+}
+
+/** The streams the host's ffprobe finds at an RTSP URL (over TCP, as the cards pull it). */
+export async function probeRtsp(url: string): Promise<ProbedStream[]> {
+  const r = await run(['ffprobe', '-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,width,height,sample_rate', '-of', 'json', url], { timeoutMs: 60_000 });
+  return (JSON.parse(r.stdout) as { streams: ProbedStream[] }).streams;
 }

@@ -13,7 +13,7 @@ import { sourceFileName } from '../scripts/lib/sources.ts';
 import { walkTree } from '../scripts/lib/images/tree.ts';
 import { cardPrograms, hostPackages, imageStageOutput, runBuild, tmpDir } from './helpers.ts';
 
-const SECRETS = { psk: 'wifi-passphrase-7731', password: 'web-password-5521', key: 'stream-key-9043' };
+const SECRETS = { psk: 'wifi-passphrase-7731', password: 'web-password-5521' };
 
 before(async () => {
   await hostPackages();
@@ -26,7 +26,7 @@ describe('secrets', () => {
     const config = path.join(dir, 'config.json');
     fs.writeFileSync(
       config,
-      JSON.stringify({ wifi: { ssid: 'home', psk: SECRETS.psk }, web: { password: SECRETS.password }, stream: { url: 'rtmp://127.0.0.1/live', key: SECRETS.key } }),
+      JSON.stringify({ wifi: { ssid: 'home', psk: SECRETS.psk }, web: { password: SECRETS.password } }),
     );
     const out = imageStageOutput(dir);
     const r = await runBuild(out, { config, env: { CAMFW_VERBOSE: '1' } });
@@ -40,9 +40,8 @@ describe('secrets', () => {
       const text = fs.readFileSync(e.abs, 'latin1');
       for (const s of Object.values(SECRETS)) assert.ok(!text.includes(s), `${e.rel} holds ${s}`);
     }
-    // on the card, only the stream key is needed as given
+    // on the card, only in the form the camera needs
     const card = path.join(out, 'fang/tree/p2/data/etc');
-    assert.match(fs.readFileSync(path.join(card, 'camfw/stream-key.conf'), 'utf8'), new RegExp(SECRETS.key));
     assert.ok(!fs.readFileSync(path.join(card, 'wpa_supplicant.conf'), 'utf8').includes(SECRETS.psk));
     assert.ok(!fs.readFileSync(path.join(card, 'lighttpd.htpasswd'), 'utf8').includes(SECRETS.password));
   });

@@ -88,7 +88,7 @@ describe('lighttpd', () => {
       ].join('\n'),
     );
     for (const kernel of CAMERA_KERNELS) {
-      const card = await qemu(kernel, lighttpd, ['-tt', '-f', cardConf], { env: { CAMFW_ROOT: root } });
+      const card = await qemu(kernel, lighttpd, ['-tt', '-f', cardConf], { env: { CAMFW_ROOT: root, CAMFW_WEB_PORT: '80' } });
       assert.equal(card.code, 0, `card config on ${kernel}: ${card.stderr}${card.stdout}`);
       const all = await qemu(kernel, lighttpd, ['-tt', '-f', allModules]);
       assert.equal(all.code, 0, `modules on ${kernel}: ${all.stderr}${all.stdout}`);
@@ -105,7 +105,7 @@ describe('lighttpd with a card rendered from a configuration', () => {
     // the card's lighttpd keeps its pid and logs in /tmp/camfw, as on the camera
     const made = !fs.existsSync('/tmp/camfw');
     fs.mkdirSync('/tmp/camfw', { recursive: true });
-    const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '2.6.35.12', '-E', `CAMFW_ROOT=${dir}`, path.join(dir, 'usr/sbin/lighttpd'), '-D', '-f', path.join(dir, 'etc/lighttpd.conf')]);
+    const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '2.6.35.12', '-E', `CAMFW_ROOT=${dir}`, '-E', `CAMFW_WEB_PORT=${port}`, path.join(dir, 'usr/sbin/lighttpd'), '-D', '-f', path.join(dir, 'etc/lighttpd.conf')]);
     try {
       const url = `http://127.0.0.1:${port}/`;
       const pub = await waitForPage(`${url}public/build.txt`, 30_000);

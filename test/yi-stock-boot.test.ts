@@ -13,7 +13,7 @@ import { run } from '../scripts/lib/run.ts';
 import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
 import type { AccessPoint } from './qemu/model.ts';
 import { YI_PAIRED } from './qemu/yi/model.ts';
-import { buildImages, cardPrograms, imageStageOutput, TEST_CONFIG, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, probeRtsp, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
@@ -30,20 +30,6 @@ let dir: string;
 
 const mtools = { env: { MTOOLS_SKIP_CHECK: '1' } };
 
-/** A copy of the yi card built with `config` (the image stage only). */
-async function yiImage(name: string, config?: object): Promise<string> {
-  const out = imageStageOutput(path.join(dir, name));
-  let file = TEST_CONFIG;
-  if (config) {
-    file = path.join(dir, `${name}.json`);
-    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(TEST_CONFIG, 'utf8')), ...config }));
-  }
-  await buildImages(out, { config: file, args: ['--model', 'yi'] });
-  const img = path.join(dir, `${name}.img`);
-  fs.copyFileSync(path.join(out, 'yi', 'camfw-yi.img'), img);
-  return img;
-}
-
 async function boot(card: string, opts: { writable?: boolean; accessPoint?: AccessPoint } = {}): Promise<RunningCamera> {
   return bootCamera('yi', card, busybox, opts);
 }
@@ -54,26 +40,10 @@ async function page(cam: RunningCamera, timeoutMs = BOOT_TIMEOUT_MS) {
   });
 }
 
-async function ffprobe(url: string): Promise<Array<{ codec_name: string; width?: number; height?: number; sample_rate?: string }>> {
-  const r = await run(['ffprobe', '-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,width,height,sample_rate', '-of', 'json', url], { timeoutMs: 60_000 });
-  return (JSON.parse(r.stdout) as { streams: Array<{ codec_name: string; width?: number; height?: number; sample_rate?: string }> }).streams;
-}
-
 /** Starts memhog KIB in the camera; says whether it still holds its memory 4 s later. */
 async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
   const r = await cam.exec(`memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null; then echo holds; kill $p; else echo killed; fi; sleep 1`);
   return r.output.trim().endsWith('holds');
-}
-
-/** Waits until the card's log in the camera (/tmp/camfw.log) has a line matching `re`; returns the log. */
-async function cardLog(cam: RunningCamera, re: RegExp, timeoutMs = 30_000): Promise<string> {
-  const t0 = Date.now();
-  for (;;) {
-    const log = (await cam.exec('cat /tmp/camfw.log')).output;
-    if (re.test(log)) return log;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`no ${re} in the card's log within ${timeoutMs / 1000} s:\n${log.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 async function memAvailableKiB(cam: RunningCamera): Promise<number> {
@@ -88,7 +58,8 @@ before(async () => {
 
 describe('emulated YI: the card continues the stock boot after the hook', () => {
   test('Wi-Fi with the paired network, DHCP, rmm before rtspsvr, the stock RTSP URLs, memory, watch_process', async (t) => {
-    const cam = await boot(path.join(paths.model('yi'), 'camfw-yi.img'));
+    // rtspsvr is not stock (yi.md §5): the card brings it, a vendor file
+    const cam = await boot(await cardImage('yi', dir, 'rtsp', {}, ['rtspsvr']));
     try {
       const p = await page(cam);
       t.diagnostic(`yi: boot to page ${(p.ms / 1000).toFixed(1)} s`);
@@ -101,13 +72,13 @@ describe('emulated YI: the card continues the stock boot after the hook', () => 
       assert.ok(at(/^stock-call: rmm$/) < at(/^stock-call: rtspsvr$/), `rmm must run before rtspsvr:\n${calls.join('\n')}`);
       assert.ok(at(/^stock-call: watch_process$/) >= 0, calls.join('\n'));
       for (const left of ['log_server', 'led_ctl', 'monitor_wifi', 'cloud', 'p2p_tnp']) assert.equal(at(new RegExp(`^stock-call: ${left}\\b`)), -1, `${left} was started`);
-      await cardLog(cam, /camfw: network: ra0 reaches its gateway 10\.0\.2\.2 \(the camera's own Wi-Fi settings\)/);
+      await cam.fileLine('/tmp/camfw.log', /camfw: network: ra0 reaches its gateway 10\.0\.2\.2 \(the camera's own Wi-Fi settings\)/);
 
       // the stock RTSP URLs (yi.md §5), as an owner's player reaches them
-      const hd = await ffprobe(cam.rtspUrl('ch0_0.h264'));
+      const hd = await probeRtsp(cam.rtspUrl('ch0_0.h264'));
       assert.deepEqual(hd.map((s) => [s.codec_name, s.width ?? s.sample_rate]), [['h264', 1280], ['aac', '8000']]);
       assert.equal(hd[0].height, 720);
-      const sd = await ffprobe(cam.rtspUrl('ch0_1.h264'));
+      const sd = await probeRtsp(cam.rtspUrl('ch0_1.h264'));
       assert.deepEqual([sd[0].codec_name, sd[0].width, sd[0].height], ['h264', 640, 360]);
 
       // memory: what the seed saw (HD remux killed while YI stream's extra daemons run,
@@ -159,7 +130,7 @@ describe('emulated YI: the card continues the stock boot after the hook', () => 
 describe('emulated YI: Wi-Fi from the build configuration', () => {
   test('an SSID with a quote and a tab reaches wpa_supplicant exactly', async () => {
     const ap = { ssid: 'cam "fw"\tnet', passphrase: 'correct horse battery' };
-    const card = await yiImage('wifi', { wifi: { ssid: ap.ssid, psk: ap.passphrase, country: 'DE' } });
+    const card = await cardImage('yi', dir, 'wifi', { wifi: { ssid: ap.ssid, psk: ap.passphrase, country: 'DE' } });
     const cam = await boot(card, { accessPoint: ap });
     try {
       await page(cam);
@@ -172,15 +143,15 @@ describe('emulated YI: Wi-Fi from the build configuration', () => {
   });
 
   test(`a wrong passphrase: back on the paired network after ${NET_GRACE_S} s, and the card says why`, async () => {
-    const card = await yiImage('wrong-psk', { wifi: { ssid: YI_PAIRED.ssid, psk: 'not the passphrase', country: 'DE' } });
+    const card = await cardImage('yi', dir, 'wrong-psk', { wifi: { ssid: YI_PAIRED.ssid, psk: 'not the passphrase', country: 'DE' } });
     const cam = await boot(card, { writable: true, accessPoint: YI_PAIRED });
     try {
       await cam.consoleLine(/stock-wifi: ra0: WPA: 4-Way Handshake failed/, BOOT_TIMEOUT_MS);
       assert.equal(cam.linkUp(), false);
       const p = await page(cam, (NET_GRACE_S + 60) * 1000);
       assert.match(p.body, /^model=yi$/m);
-      const log = await cardLog(cam, /reaches its gateway 10\.0\.2\.2 \(the camera's own Wi-Fi settings \(fallback\)\)/);
-      assert.match(log, /camfw: network: no route to the gateway on ra0 for 60 s with the card's Wi-Fi settings .*: back to the camera's own Wi-Fi settings/);
+      const log = await cam.fileLine('/tmp/camfw.log', /reaches its gateway 10\.0\.2\.2 \(the camera's own Wi-Fi settings \(fallback\)\)/);
+      assert.match(log, /camfw: network: no route to the gateway on ra0 for 60 s with the card's Wi-Fi settings: falling back to the camera's stock network/);
     } finally {
       await cam.stop();
     }

@@ -1,3 +1,5 @@
+import type { Unsupported } from './config.ts';
+
 /**
  * The one place that says what each camera is: its SoC, the kernel its stock firmware
  * runs (the floor for every syscall our programs make), its vendor toolchain, and the
@@ -19,6 +21,10 @@ export interface Camera {
   stockLibc: string;
   /** The vendor SDK toolchain, used when the user provides it. */
   vendorToolchain: 'sn986' | 'hisiv100';
+  /** Who runs the camera's network, with and without Wi-Fi settings in the build configuration (shown on the card's page). */
+  network: { withWifi: string; withoutWifi: string };
+  /** Settings this camera's card cannot honour, beyond those no card does yet (config.ts). */
+  unsupported: Unsupported[];
 }
 
 export const CAMERAS: Record<ModelId, Camera> = {
@@ -29,6 +35,13 @@ export const CAMERAS: Record<ModelId, Camera> = {
     kernel: '2.6.35.12',
     stockLibc: 'uClibc 0.9.32',
     vendorToolchain: 'sn986',
+    unsupported: [],
+    network: {
+      withWifi:
+        "camfw joins the Wi-Fi network of the build configuration while the cloud app still runs, and stops the cloud apps (and the stock Boa) once its network reaches the gateway; then the Sonix RTSP server, when the card has it, serves rtsp://CAMERA/unicast with the video settings. If it does not within 60 s, the cloud app keeps the network; if it loses it for good later, the camera reboots into the cloud app's network. Either way NETWORK-FALLBACK.txt on the card's first partition says why, and camfw leaves the network alone until you delete it.",
+      withoutWifi:
+        "The cloud app manages Wi-Fi (the build configuration has no Wi-Fi settings), so camfw keeps the cloud apps running, as fang-hacks does: stopping them would leave the camera without a network. The stock Boa keeps port 80; this page is on port 8080 (or web.port, if you set one other than 80). The Sonix RTSP server needs the encoder the cloud app holds, so the camera has no RTSP stream in this mode.",
+    },
   },
   yi: {
     id: 'yi',
@@ -37,6 +50,14 @@ export const CAMERAS: Record<ModelId, Camera> = {
     kernel: '3.0.8',
     stockLibc: 'uClibc 0.9.32.1',
     vendorToolchain: 'hisiv100',
+    unsupported: [
+      { key: 'video', why: "the YI's rtspsvr serves fixed streams, ch0_0.h264 at 1280x720 and ch0_1.h264 at 640x360 (yi.md §5), and takes no video settings: leave video out" },
+    ],
+    network: {
+      withWifi:
+        "camfw joins the Wi-Fi network of the build configuration. If that gives no route to the gateway within 60 s, the camera goes back to the network it was paired with in the app, and NETWORK-FALLBACK.txt in the card's test folder says why.",
+      withoutWifi: 'The camera joins the network it was paired with in the app (its stock wpa_supplicant.conf).',
+    },
   },
 };
 

@@ -106,8 +106,8 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
       what: 'settings',
       secret: false,
       content:
-        '# camfw settings, from the build configuration. Sourced by etc/camfw/start.sh,\n' +
-        '# which uses the variables (SC2034: shellcheck cannot see that from here).\n' +
+        '# camfw settings, from the build configuration. Sourced by the scripts in etc/camfw/,\n' +
+        '# which use the variables (SC2034: shellcheck cannot see that from here).\n' +
         '# shellcheck disable=SC2034\n' +
         shellAssignments({
           CAMFW_HOSTNAME: config.hostname ?? `camfw-${model}`,
@@ -116,7 +116,6 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
           CAMFW_VIDEO_RESOLUTION: config.video.resolution,
           CAMFW_VIDEO_FPS: config.video.fps,
           CAMFW_VIDEO_BITRATE_KBPS: config.video.bitrateKbps,
-          CAMFW_STREAM_URL: config.stream?.url ?? '',
           ...Object.fromEntries(Object.entries(config.services).map(([k, v]) => [`CAMFW_SERVICE_${k.toUpperCase()}`, v])),
         }),
     },
@@ -137,7 +136,5 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
         '',
       ].join('\n'),
     });
-  if (config.stream?.key)
-    files.push({ rel: 'etc/camfw/stream-key.conf', what: 'stream key', secret: true, content: shellAssignments({ CAMFW_STREAM_KEY: config.stream.key }) });
   return files;
 }

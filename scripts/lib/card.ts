@@ -36,6 +36,7 @@ const STOCK_BOOT_VERBS: Record<string, [number, number]> = {
   mqueue: [0, 0],
   run: [1, 8],
   daemon: [1, 8],
+  'vendor-daemon': [1, 1],
   'wait-file': [2, 2],
 };
 
@@ -148,7 +149,7 @@ function templateView(input: CardInput, vendor: VendorStatus[]): Record<string, 
     buildDate: new Date(info.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
     toolchain: tc.id,
     libc: tc.libc,
-    webPort: input.config.web.port,
+    networkNote: input.config.wifi ? camera.network.withWifi : camera.network.withoutWifi,
     webRealm: WEB_REALM,
   };
 }

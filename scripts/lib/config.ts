@@ -191,7 +191,12 @@ export function validateConfig(raw: unknown): CamfwConfig {
 }
 
 export function loadConfig(file?: string): CamfwConfig {
-  if (!file) return validateConfig({});
+  return loadConfigFile(file).config;
+}
+
+/** The configuration and the settings the file itself gives, flat ("video.fps" => 15). */
+export function loadConfigFile(file?: string): { config: CamfwConfig; given: Map<string, unknown> } {
+  if (!file) return { config: validateConfig({}), given: new Map() };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -205,10 +210,42 @@ export function loadConfig(file?: string): CamfwConfig {
     throw new ConfigError(`config ${file} is not valid JSON: ${(e as Error).message}`);
   }
   try {
-    return validateConfig(raw);
+    return { config: validateConfig(raw), given: new Map(leaves(raw)) };
   } catch (e) {
     throw new ConfigError(`${file}: ${(e as Error).message}`);
   }
+}
+
+function leaves(value: unknown, prefix = ''): Array<[string, unknown]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return prefix ? [[prefix, value]] : [];
+  return Object.entries(value).flatMap(([k, v]) => (k === '$schema' ? [] : leaves(v, prefix ? `${prefix}.${k}` : k)));
+}
+
+/** A setting a camera's card cannot honour yet: given (or given as `value`), the build refuses it. */
+export interface Unsupported {
+  key: string;
+  value?: unknown;
+  why: string;
+}
+
+/** Settings no card honours yet. */
+const UNSUPPORTED_EVERYWHERE: Unsupported[] = [
+  { key: 'stream', why: 'the cards cannot push RTMP yet (avworker-min as the camera\'s media engine is the next step): leave stream out' },
+  { key: 'services.rtmp', value: true, why: 'the cards cannot push RTMP yet: leave it false' },
+  { key: 'services.telnet', value: true, why: 'the cards start no telnet yet (it comes with the login that sets root\'s password): leave it false' },
+  { key: 'services.ftp', value: true, why: 'the cards start no FTP yet (it comes with the web login): leave it false' },
+];
+
+/**
+ * The settings of `given` that the card of a camera with the `unsupported` list cannot
+ * honour, each with the fix: nothing in a configuration is silently ignored.
+ */
+export function refusedSettings(given: Map<string, unknown>, model: string, unsupported: Unsupported[]): string[] {
+  const refused: string[] = [];
+  for (const u of [...UNSUPPORTED_EVERYWHERE, ...unsupported])
+    for (const [key, value] of given)
+      if ((key === u.key || key.startsWith(`${u.key}.`)) && (u.value === undefined || value === u.value)) refused.push(`${key}: not supported on ${model}: ${u.why}`);
+  return refused;
 }
 
 /** The key paths of every secret field, e.g. web.password. */

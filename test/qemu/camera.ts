@@ -65,15 +65,21 @@ async function buildInitramfs(input: InitramfsInput, out: string): Promise<void>
   install(path.join(HERE, 'stock-common.sh'), 'etc/firmware-common.sh', 0o644);
   install(path.join(HERE, 'hotplug.sh'), 'sbin/hotplug');
   install(path.join(HERE, model, 'init.sh'), 'sbin/stock-init');
-  const stock = path.join(HERE, model, 'stock');
-  if (fs.existsSync(stock)) for (const f of fs.readdirSync(stock)) install(path.join(stock, f), `etc/stock/${f}`, 0o644);
+  for (const stock of [path.join(HERE, 'stock'), path.join(HERE, model, 'stock')])
+    for (const f of fs.readdirSync(stock)) install(path.join(stock, f), `etc/stock/${f}`, f.endsWith('.script') ? 0o755 : 0o644);
+  for (const p of EMULATED[model].rootStandins ?? []) {
+    fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+    fs.symlinkSync('/usr/lib/stock/standin', path.join(root, p));
+  }
   const etcStock = (rel: string, content: string | Buffer) => {
     fs.mkdirSync(path.dirname(path.join(root, 'etc/stock', rel)), { recursive: true });
     fs.writeFileSync(path.join(root, 'etc/stock', rel), content);
   };
-  etcStock('sensor-port', input.sensorPorts.join('\n') + '\n');
+  etcStock('sensor-port', EMULATED[model].sensor.map((spec, i) => `${spec} ${input.sensorPorts[i]}\n`).join(''));
   const wifiInterface = EMULATED[model].wifiInterface;
   if (wifiInterface) etcStock('wifi-ifname', wifiInterface);
+  const paired = EMULATED[model].defaultAccessPoint;
+  if (paired) etcStock('paired.conf', `network={\n\tssid="${paired.ssid}"\n\tpsk="${paired.passphrase}"\n}\n`);
   const ap = input.accessPoint;
   if (ap) {
     // the access point's name and key in the forms wpa_supplicant takes them; the PSK is
@@ -101,13 +107,17 @@ export function freePort(): Promise<number> {
 }
 
 export interface RunningCamera {
-  /** The camera's web server, forwarded from host loopback. */
+  /** The camera's web server on port 80, forwarded from host loopback. */
   url: string;
+  /** The camera's port 80 or 8080 as a URL on host loopback. */
+  urlOn(guestPort: 80 | 8080): string;
   /** The camera's RTSP server (guest port 554), forwarded from host loopback. */
   rtspUrl(pathOnCamera: string): string;
   console(): string;
   /** Waits until the console has a line matching `re`; returns the console. */
   consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Waits until `file` in the camera has a line matching `re`; returns the file. */
+  fileLine(file: string, re: RegExp, timeoutMs?: number): Promise<string>;
   /** Runs a one-line shell command in the camera (under its system-call filter) and returns its output and status. */
   exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
   /** Whether the camera's radio link is up now. */
@@ -176,7 +186,7 @@ async function qmpClient(sock: string): Promise<{ command(execute: string, args?
  * the PCI bus (a snapshot unless `writable`) and the camera's flash. The network card is
  * the board's SMC91C111, standing in for the Wi-Fi: its link starts down and follows the
  * model's radio (up only while the camera is associated with `accessPoint`). Guest ports
- * 80 and 554 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
+ * 80, 8080 and 554 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
  */
 export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
   const emulated = EMULATED[model];
@@ -194,6 +204,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     const flash = opts.flash ?? (await emulated.flash?.(work));
     const kernel = await testKernel();
     const port = await freePort();
+    const altPort = await freePort();
     const rtspPort = await freePort();
     const consoleLog = path.join(work, 'console.log');
     const qmpSock = path.join(work, 'qmp.sock');
@@ -206,7 +217,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
       '-device', 'virtio-blk-pci,drive=card',
       ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
-      '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
+      '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
       // the board's sound chip (PL041) gets no host audio
       '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
       '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
@@ -266,6 +277,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
 
     return {
       url: `http://127.0.0.1:${port}/`,
+      urlOn: (guestPort) => `http://127.0.0.1:${guestPort === 80 ? port : altPort}/`,
       rtspUrl: (p) => `rtsp://127.0.0.1:${rtspPort}/${p}`,
       console: readConsole,
       async consoleLine(re, timeoutMs = 60_000) {
@@ -277,6 +289,15 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${readConsole().slice(-3000)}`);
       },
       exec,
+      async fileLine(file, re, timeoutMs = 30_000) {
+        const t0 = Date.now();
+        for (;;) {
+          const text = (await exec(`cat '${file.replace(/'/g, `'\\''`)}'`)).output;
+          if (re.test(text)) return text;
+          if (Date.now() - t0 > timeoutMs) throw new Error(`no ${re} in ${file} in the camera within ${timeoutMs / 1000} s:\n${text.slice(-3000)}`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      },
       linkUp: () => link,
       ended: () => qemu.exited(),
       stop,
@@ -287,16 +308,19 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
   }
 }
 
-/** Polls `url` until it answers 200 or `timeoutMs` passes; returns the body and the time it took. */
-export async function waitForPage(url: string, timeoutMs: number): Promise<{ body: string; ms: number }> {
+/**
+ * Polls `url` until it answers 200 (with a body `accept` takes) or `timeoutMs` passes;
+ * returns the body and the time it took.
+ */
+export async function waitForPage(url: string, timeoutMs: number, accept: (body: string) => boolean = () => true): Promise<{ body: string; ms: number }> {
   const t0 = Date.now();
   let last = '';
   while (Date.now() - t0 < timeoutMs) {
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       const body = await res.text();
-      if (res.ok) return { body, ms: Date.now() - t0 };
-      last = `HTTP ${res.status}`;
+      if (res.ok && accept(body)) return { body, ms: Date.now() - t0 };
+      last = res.ok ? `HTTP 200, but not the page wanted: ${body.slice(0, 200)}` : `HTTP ${res.status}`;
     } catch (e) {
       last = (e as Error).message;
     }

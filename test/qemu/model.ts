@@ -10,7 +10,7 @@ export interface AccessPoint {
  * What the emulator knows about one camera. The firmware model itself is the folder
  * beside this file's entry: <model>/init.sh (/init after camera-kernel, the stock boot up
  * to the card) and <model>/stock/ (the vendor programs' stand-in table and behaviours,
- * /etc/stock in the guest).
+ * /etc/stock in the guest, with the ones both cameras share from stock/).
  *
  * LINUX_RAM: each model's figure is the RAM Linux gets on the camera plus 1 MB for the test
  * kernel, which keeps about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8
@@ -24,8 +24,10 @@ export interface EmulatedModel {
   wifiInterface?: string;
   /** The network the camera joins when the card leaves Wi-Fi to the stock firmware. */
   defaultAccessPoint?: AccessPoint;
-  /** The sensor behind the vendor RTSP server: rtsp-sensor.py servers, in the order the model's stock/sensor-port lists. */
+  /** The sensor behind the vendor RTSP server: rtsp-sensor.py servers, one "SPEC PORT" line each in /etc/stock/sensor-port. */
   sensor: string[];
+  /** Vendor programs of the stock root file system, as stand-ins at these paths. */
+  rootStandins?: string[];
   /** Makes the camera's flash with its stock programs in `dir`, when the model has one. */
   flash?(dir: string): Promise<string>;
 }

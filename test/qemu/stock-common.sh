@@ -28,17 +28,20 @@ for d in /dev/vd?; do [ -b "$d" ] && [ "${d#/dev/}" != "$CARD" ] && FLASH="${d#/
 # registers, as the real driver names it.
 echo /sbin/hotplug > /proc/sys/kernel/hotplug
 
-# The radio: the link is up only while a stock wpa_supplicant (or the cloud app) that
-# associated with the test's access point runs and its interface is up. The test's QEMU
-# follows these lines (set_link), so without them no packet reaches the camera.
+# The radio (stock/radio.sh): the link is up while the newest live program that took the
+# radio associated and its interface is up. The test's QEMU follows these lines
+# (set_link), so without them no packet reaches the camera.
 radio() {
 	state=down
 	while true; do
 		now=down
-		if [ -f /tmp/.stock/wifi-associated ] && read -r pid iface < /tmp/.stock/wifi-associated && kill -0 "$pid" 2> /dev/null; then
+		for entry in $(ls -r /tmp/.stock/wifi 2> /dev/null); do
+			kill -0 "${entry#*-}" 2> /dev/null || continue
+			read -r assoc iface < "/tmp/.stock/wifi/$entry"
 			flags=$(cat "/sys/class/net/$iface/flags" 2> /dev/null)
-			[ -n "$flags" ] && [ $((flags & 1)) = 1 ] && now=up
-		fi
+			[ "$assoc" = ok ] && [ -n "$flags" ] && [ $((flags & 1)) = 1 ] && now=up
+			break
+		done
 		if [ "$now" != "$state" ]; then
 			echo "camfw-test: wifi link $now"
 			state=$now

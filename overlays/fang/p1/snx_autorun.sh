@@ -5,11 +5,12 @@
 [ -n "${MDEV:-}" ] || exit 0
 
 DISK="${MDEV%p1}"
+P1="/media/$MDEV"
 P2DEV="/dev/${DISK}p2"
 P2="/media/${DISK}p2"
 
 exec >>/tmp/camfw.log 2>&1
-echo "camfw: autorun from /media/$MDEV"
+echo "camfw: autorun from $P1"
 
 # The stock hotplug mounts ext2 partitions too, but may not have reached p2 yet.
 if ! grep -q " $P2 " /proc/mounts; then
@@ -21,6 +22,20 @@ if ! grep -q " $P2 " /proc/mounts; then
 fi
 
 ROOT="$P2/data"
-# The cloud programs are stopped in the background: they may start after this runs.
-"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stop-cloud.sh" "$ROOT" "/media/$MDEV" >> /tmp/camfw.log 2>&1 &
+RUN=/tmp/camfw
+mkdir -p "$RUN"
+
+# The cloud app owns Wi-Fi on this camera: camfw takes the network, and then stops the
+# cloud apps, only when the build configuration gave Wi-Fi settings (take-network.sh).
+# Otherwise the cloud apps keep running, and with them the stock Boa on port 80.
+if [ -e "$P1/KEEP-CLOUD" ]; then
+	echo "KEEP-CLOUD on the card" > "$RUN/cloud-kept"
+elif [ -e "$P1/NETWORK-FALLBACK.txt" ]; then
+	echo "camfw's Wi-Fi settings failed before (NETWORK-FALLBACK.txt on the card)" > "$RUN/cloud-kept"
+elif [ ! -f "$ROOT/etc/wpa_supplicant.conf" ]; then
+	echo "no Wi-Fi settings in the build configuration" > "$RUN/cloud-kept"
+else
+	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/take-network.sh" "$ROOT" "$P1" >> /tmp/camfw.log 2>&1 &
+fi
+[ ! -e "$RUN/cloud-kept" ] || echo "camfw: the cloud app keeps the network: $(cat "$RUN/cloud-kept")"
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

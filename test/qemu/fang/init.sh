@@ -1,34 +1,35 @@
 #!/bin/sh
-# /init of the emulated Xiaofang: plays the stock firmware's part for camfw's card.
+# /init of the emulated Xiaomi Xiaofang 3.0.3.56: the stock rcS and rc.local, the cloud
+# app that owns Wi-Fi, the watchdog and Boa, then the mdev hotplug that runs the card's
+# snx_autorun.sh (../shared/reference/fang-hacks.md §2).
 . /etc/firmware-common.sh
-
-# Wi-Fi is up before the card is seen and stays up, held by the firmware itself (pid 1).
-# Not yet faithful: on the camera the cloud app iCamera owns Wi-Fi (fang-hacks.md §2).
-{ insmod /lib/modules/mii.ko && insmod /lib/modules/smc91x.ko; } || echo "camfw-test: no network card driver"
-ifconfig lo 127.0.0.1 up
-ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
-route add default gw 10.0.2.2
-echo "1 eth0" > /tmp/.stock/wifi-associated
 
 # The camera's names for the card.
 ln -s "$CARD" /dev/mmcblk0
 ln -s "${CARD}1" /dev/mmcblk0p1
 ln -s "${CARD}2" /dev/mmcblk0p2
 
-# The stock rcS loads the Sonix watchdog for the cloud app, which feeds it
-# (../shared/reference/fang-hacks.md §2.3: snx_wdt is loaded only when the cloud runs).
-# softdog stands in for snx_wdt: nobody feeding it for 8 s reboots the camera, and the
-# emulator exits (-no-reboot).
+# rcS (fang-hacks.md §2.3, its stock part): the drivers, the Wi-Fi among them
+# (mt7601Usta / 8188eu: here the board's network card, which the uevent helper names
+# wlan0), and snx_wdt, loaded for the cloud app that feeds it. softdog stands in for
+# snx_wdt: nobody feeding it for 8 s reboots the camera, and the emulator exits.
+{ insmod /lib/modules/mii.ko && insmod /lib/modules/smc91x.ko; } || echo "camfw-test: no Wi-Fi driver"
 insmod /lib/modules/softdog.ko soft_margin=8 || echo "camfw-test: no softdog"
+# rc.local: the hostname and the loopback
+hostname iSmartAlarm
+ifconfig lo 127.0.0.1 up
 
-# The stock cloud programs, as stand-ins: iCamera feeds the watchdog, miio_client only runs.
-printf '#!/bin/sh\nexec 3>/dev/watchdog\nwhile true; do printf . >&3; sleep 1; done\n' > /usr/bin/iCamera
-printf '#!/bin/sh\nwhile true; do sleep 1; done\n' > /usr/bin/miio_client
-for name in iCamera miio_client; do
-	chmod 755 "/usr/bin/$name"
-	"/usr/bin/$name" &
+# The cloud apps (stand-ins): iCamera joins the paired network, starts Boa on port 80 and
+# feeds the watchdog; miio_client talks to the cloud.
+/usr/bin/iCamera &
+/usr/bin/miio_client &
+# Boa holds port 80 before the card is looked at.
+n=0
+while ! netstat -ltn | grep -q ':80 ' && [ "$n" -lt 50 ]; do
+	sleep 0.2
+	n=$((n + 1))
 done
-echo "camfw-test: cloud running: [$(pidof iCamera miio_client)]"
+echo "camfw-test: cloud running: [$(pidof iCamera miio_client boa)]"
 
 # What the stock mdev hotplug script (/etc/hotplug/sdcard) does for each partition:
 # vfat is mounted and its snx_autorun.sh executed; ext2 is mounted.
@@ -48,6 +49,6 @@ echo "camfw-test: boot finished"
 card_surface lighttpd
 cat /tmp/camfw.log 2>/dev/null
 sleep 3
-echo "camfw-test: cloud left: [$(pidof iCamera miio_client)]"
+echo "camfw-test: cloud left: [$(pidof iCamera miio_client boa)]"
 cat /tmp/camfw.log 2>/dev/null
 while true; do sleep 3600; done

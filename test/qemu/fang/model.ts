@@ -1,4 +1,13 @@
-import type { EmulatedModel } from '../model.ts';
+import type { AccessPoint, EmulatedModel } from '../model.ts';
+
+/** The network the emulated Xiaofang was paired with in the Mi Home app (its cloud app joins it). */
+export const FANG_PAIRED: AccessPoint = { ssid: 'paired-in-mi-home', passphrase: 'stock pairing key' };
+
+/**
+ * The sensor modes snx_rtsp_server can ask for: 1080p, 720p (its default) and 360p at
+ * 30 (its default), 15 and 10 fps, each without audio and with A-law (-a, fang-hacks.md §4).
+ */
+const MODES = ['1920x1080', '1280x720', '640x360'].flatMap((size) => [30, 15, 10].flatMap((fps) => ['none', 'pcma'].map((audio) => `/unicast=${size}@${fps}/${audio}`)));
 
 export const fang: EmulatedModel = {
   id: 'fang',
@@ -6,6 +15,8 @@ export const fang: EmulatedModel = {
   // available" (fang-hacks.md §5, dmesg of samtap/fang-hacks#243); 43 MB here leaves
   // 36940K available (see LINUX_RAM in model.ts)
   linuxRamMb: 43,
-  // snx_rtsp_server -W 1920 -H 1080 ... -a as fang-hacks runs it: A-law audio (fang-hacks.md §4)
-  sensor: ['/unicast=1920x1080@30/pcma'],
+  wifiInterface: 'wlan0',
+  defaultAccessPoint: FANG_PAIRED,
+  sensor: MODES,
+  rootStandins: ['/usr/bin/iCamera', '/usr/bin/miio_client', '/usr/boa/boa', '/usr/sbin/wpa_supplicant'],
 };

@@ -6,8 +6,8 @@ import type { AccessPoint, EmulatedModel } from '../model.ts';
 /** The network the emulated YI was paired with in the phone app: the stock /home/wpa_supplicant.conf. */
 export const YI_PAIRED: AccessPoint = { ssid: 'paired-in-the-app', passphrase: 'stock pairing key' };
 
-/** The YI's vendor programs in the emulated /home: stand-ins (stock/standins) at their stock paths. */
-const STANDINS = ['rmm', 'rtspsvr', 'dispatch', 'peripheral', 'exnet', 'log_server', 'watch_process', 'led_ctl', 'monitor_wifi', 'wpa_supplicant', '3518/load3518_left', '3518/load3518_audio'];
+/** The YI's vendor programs in the emulated /home: stand-ins (stock/standins) at their stock paths. (rtspsvr is not stock: the card brings it.) */
+const STANDINS = ['rmm', 'dispatch', 'peripheral', 'exnet', 'log_server', 'watch_process', 'led_ctl', 'monitor_wifi', 'wpa_supplicant', '3518/load3518_left', '3518/load3518_audio'];
 
 /**
  * A stock-like /home for the emulated YI (test/fixtures/stock-home.ts, no vendor bytes)

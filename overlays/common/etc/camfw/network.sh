@@ -1,11 +1,16 @@
-# camfw's network, sourced by the camera's boot script: joins Wi-Fi with the camera's own
+# camfw's network, sourced by the camera's boot scripts: joins Wi-Fi with the camera's own
 # wpa_supplicant, gets an address by DHCP, and watches the route to the gateway. When the
-# card's Wi-Fi settings give no route to the gateway for NET_GRACE seconds, it falls back,
-# once per boot, to the camera's stock network (the network it was paired with), writes
-# why to NETWORK-FALLBACK.txt on the card, and stays there, so the owner can always reach
-# the camera.
+# Wi-Fi settings it was given get no route to the gateway for NET_GRACE seconds, it falls
+# back once to the camera's stock behaviour (the caller's FALLBACK function) and writes
+# why to NET_RECORD on the card, so the owner can always reach the camera and can see
+# what happened.
 #
-# usage: camfw_network CARD_DIR IFACE WPA_SUPPLICANT STOCK_CONF
+# usage: camfw_network CARD_DIR IFACE WPA_SUPPLICANT CONF WHOSE [FALLBACK [ON_UP]]
+#   WHOSE     whose settings CONF holds, for the log
+#   FALLBACK  function run once when CONF gives no route for NET_GRACE s; it may call
+#             net_join again with the stock settings
+#   ON_UP     function run once, when the gateway first answers
+# NET_RECORD (default CARD_DIR/NETWORK-FALLBACK.txt) is where the fallback is recorded.
 
 NET_RUN=/tmp/camfw/net
 NET_GRACE=60
@@ -24,6 +29,7 @@ net_gateway_ok() {
 	awk -v gw="$gw" -v dev="$1" '$1 == gw && $6 == dev && $3 == "0x2" { ok = 1 } END { exit !ok }' /proc/net/arp
 }
 
+# Stops the wpa_supplicant and udhcpc that net_join started.
 net_stop() {
 	for f in "$NET_RUN/udhcpc.pid" "$NET_RUN/wpa_supplicant.pid"; do
 		pid=$(cat "$f" 2> /dev/null)
@@ -39,17 +45,24 @@ net_stop() {
 # Joins the network of wpa_supplicant.conf $4 on $2 and starts DHCP; $5 says whose it is.
 net_join() {
 	root="$1" iface="$2" wpa="$3" conf="$4" whose="$5"
+	mkdir -p "$NET_RUN"
 	echo "camfw: network: joining Wi-Fi on $iface with $whose ($conf)"
 	if ! "$wpa" -B -i "$iface" -c "$conf" -P "$NET_RUN/wpa_supplicant.pid"; then
 		echo "camfw: network: $wpa did not start"
 		return 1
 	fi
-	udhcpc -i "$iface" -s "$root/etc/camfw/udhcpc.script" -p "$NET_RUN/udhcpc.pid" -b -t 5 -T 2 -A 5
+	# the camera's name goes to the DHCP server (settings.conf: CAMFW_HOSTNAME)
+	if [ -n "${CAMFW_HOSTNAME:-}" ]; then
+		set -- -x "hostname:$CAMFW_HOSTNAME"
+	else
+		set --
+	fi
+	udhcpc -i "$iface" -s "$root/etc/camfw/udhcpc.script" -p "$NET_RUN/udhcpc.pid" -b -t 5 -T 2 -A 5 "$@"
 }
 
 camfw_network() {
-	root="$1" iface="$2" wpa="$3" stock_conf="$4"
-	mkdir -p "$NET_RUN"
+	root="$1" iface="$2" wpa="$3" conf="$4" whose="$5" fallback="${6:-}" on_up="${7:-}"
+	record="${NET_RECORD:-$root/NETWORK-FALLBACK.txt}"
 	n=0
 	while [ ! -e "/sys/class/net/$iface" ] && [ "$n" -lt 20 ]; do
 		sleep 0.5
@@ -60,38 +73,37 @@ camfw_network() {
 		return 1
 	fi
 	ifconfig "$iface" up
-	if [ -f "$root/etc/wpa_supplicant.conf" ]; then
-		whose="the card's Wi-Fi settings"
-		net_join "$root" "$iface" "$wpa" "$root/etc/wpa_supplicant.conf" "$whose"
-	else
-		whose="the camera's own Wi-Fi settings"
-		net_join "$root" "$iface" "$wpa" "$stock_conf" "$whose"
-	fi
+	net_join "$root" "$iface" "$wpa" "$conf" "$whose"
 	since=$(cut -d. -f1 /proc/uptime)
 	state=waiting
 	while true; do
 		now=$(cut -d. -f1 /proc/uptime)
 		if net_gateway_ok "$iface"; then
-			[ "$state" = up ] || echo "camfw: network: $iface reaches its gateway $(net_gateway "$iface") ($whose)"
+			if [ "$state" != up ]; then
+				echo "camfw: network: $iface reaches its gateway $(net_gateway "$iface") ($whose)"
+				if [ -n "$on_up" ]; then
+					"$on_up"
+					on_up=""
+				fi
+			fi
 			state=up
 			since=$now
 		elif [ "$state" = up ]; then
 			echo "camfw: network: $iface lost its gateway"
 			state=lost
 		fi
-		if [ $((now - since)) -ge "$NET_GRACE" ] && [ -z "${fell_back:-}" ] && [ -f "$root/etc/wpa_supplicant.conf" ]; then
-			fell_back=1
-			why="no route to the gateway on $iface for $NET_GRACE s with the card's Wi-Fi settings (etc/wpa_supplicant.conf)"
-			echo "camfw: network: $why: back to the camera's own Wi-Fi settings ($stock_conf)"
+		if [ $((now - since)) -ge "$NET_GRACE" ] && [ -n "$fallback" ]; then
+			why="no route to the gateway on $iface for $NET_GRACE s with $whose"
+			echo "camfw: network: $why: falling back to the camera's stock network"
 			{
-				echo "camfw went back to the camera's own Wi-Fi settings, after $now s of uptime:"
+				echo "camfw fell back to the camera's stock network after $now s of uptime:"
 				echo "$why."
-				echo "Check the Wi-Fi name and passphrase in the build configuration."
-			} > "$root/NETWORK-FALLBACK.txt"
+				echo "Check the Wi-Fi name and passphrase in the build configuration; delete this file to let camfw try again."
+			} > "$record"
 			sync
-			net_stop
-			whose="the camera's own Wi-Fi settings (fallback)"
-			net_join "$root" "$iface" "$wpa" "$stock_conf" "$whose"
+			whose="the camera's stock network (fallback)"
+			"$fallback"
+			fallback=""
 			since=$now
 			state=waiting
 		fi

@@ -7,4 +7,4 @@ if [ ! -s /home/mmap_tmpfs/mmap.info ]; then
 	exit 1
 fi
 echo "rtspsvr: serving rtsp://0.0.0.0:554/ch0_0.h264 and ch0_1.h264" > /dev/console
-exec tcpsvd 0 554 nc 10.0.2.2 "$(cat /etc/stock/sensor-port)"
+exec tcpsvd 0 554 nc 10.0.2.2 "$(awk '{ print $2; exit }' /etc/stock/sensor-port)"

@@ -12,6 +12,15 @@ CAMFW_ROOT="$ROOT"
 . "$ROOT/etc/camfw/env.sh"
 # shellcheck source=network.sh
 . "$ROOT/etc/camfw/network.sh"
+# shellcheck source=/dev/null
+. "$ROOT/etc/camfw/settings.conf"
+
+# The fallback of camfw's network on the YI: what the stock init.sh would have done, the
+# network the camera was paired with (the stock wpa_supplicant.conf).
+yi_stock_network() {
+	net_stop
+	net_join "$ROOT" "$IFACE" "$WPA" "$STOCK_CONF" "the camera's own Wi-Fi settings (fallback)"
+}
 
 step_failed() {
 	echo "camfw: stock step failed: $*"
@@ -38,7 +47,12 @@ while IFS= read -r line; do
 			insmod "$1" || step_failed "$verb $1"
 			;;
 		network)
-			camfw_network "$ROOT" "$1" "$2" "$3" &
+			IFACE="$1" WPA="$2" STOCK_CONF="$3"
+			if [ -f "$ROOT/etc/wpa_supplicant.conf" ]; then
+				camfw_network "$ROOT" "$IFACE" "$WPA" "$ROOT/etc/wpa_supplicant.conf" "the card's Wi-Fi settings" yi_stock_network &
+			else
+				camfw_network "$ROOT" "$IFACE" "$WPA" "$STOCK_CONF" "the camera's own Wi-Fi settings" &
+			fi
 			;;
 		mqueue)
 			mkdir -p /dev/mqueue
@@ -50,6 +64,16 @@ while IFS= read -r line; do
 		daemon)
 			"$@" &
 			echo "camfw: started $1 (pid $!)"
+			;;
+		vendor-daemon)
+			if [ "$CAMFW_SERVICE_RTSP" != 1 ]; then
+				echo "camfw: $1 not started: RTSP is off in the configuration"
+			elif [ -x "$ROOT/$1" ]; then
+				"$ROOT/$1" &
+				echo "camfw: started $ROOT/$1 (pid $!)"
+			else
+				echo "camfw: no $1 on the card: the camera has no RTSP stream (give the file to the build with --vendor-dir)"
+			fi
 			;;
 		wait-file)
 			n=0

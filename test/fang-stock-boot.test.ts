@@ -1,0 +1,157 @@
+// The emulated Xiaofang is the stock 3.0.3.56 firmware as fang-hacks.md describes it: the
+// cloud app iCamera owns Wi-Fi (the link goes when it goes), starts Boa on port 80 and
+// feeds the Sonix watchdog (softdog here). These tests fail when the card would leave a
+// real Xiaofang unreachable or rebooting.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { CAMERAS } from '../scripts/lib/cameras.ts';
+import { readMbr } from '../scripts/lib/images/inspect.ts';
+import { run } from '../scripts/lib/run.ts';
+import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
+import { FANG_PAIRED } from './qemu/fang/model.ts';
+import { cardImage, cardPrograms, probeRtsp, tmpDir } from './helpers.ts';
+
+const BOOT_TIMEOUT_MS = 120_000;
+/** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
+const NET_GRACE_S = 60;
+/** The login of test/fixtures/config.json. */
+const LOGIN = { authorization: `Basic ${Buffer.from('admin:test-password-not-for-cameras').toString('base64')}` };
+const mtools = { env: { MTOOLS_SKIP_CHECK: '1' } };
+
+let busybox: string;
+let dir: string;
+let plainCard: string;
+let wifiCard: string;
+
+async function page(cam: RunningCamera, guestPort: 80 | 8080, timeoutMs = BOOT_TIMEOUT_MS) {
+  // camfw's page, not the stock Boa's
+  return waitForPage(`${cam.urlOn(guestPort)}public/build.txt`, timeoutMs, (body) => /^model=fang$/m.test(body)).catch((e: Error) => {
+    throw new Error(`${e.message}\n--- console ---\n${cam.console().slice(-4000)}`);
+  });
+}
+
+/** Whether Boa (the stock web server) answers on the camera's port 80. */
+async function boaAnswers(cam: RunningCamera): Promise<boolean> {
+  try {
+    const r = await fetch(cam.url, { signal: AbortSignal.timeout(5000) });
+    await r.text();
+    return /^Boa\//.test(r.headers.get('server') ?? '');
+  } catch {
+    return false;
+  }
+}
+
+async function cloudLeft(cam: RunningCamera): Promise<string> {
+  return (await cam.exec('pidof iCamera miio_client boa')).output.trim();
+}
+
+async function putOnP1(card: string, name: string, content: string): Promise<void> {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  await run(['mcopy', '-o', '-i', `${card}@@${readMbr(card)[0].offset}`, file, `::/${name}`], mtools);
+}
+
+before(async () => {
+  busybox = path.join((await cardPrograms('fang')).built.get('busybox')!.stageDir, 'bin/busybox');
+  dir = tmpDir('fang-stock');
+  plainCard = await cardImage('fang', dir, 'plain');
+  wifiCard = await cardImage('fang', dir, 'wifi', { wifi: { ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' } }, ['snx_rtsp_server']);
+});
+
+describe('emulated Xiaofang: the cloud app owns Wi-Fi', () => {
+  test('without Wi-Fi settings the cloud apps keep the network, Boa keeps port 80, camfw serves 8080 and says why', async () => {
+    const cam = await bootCamera('fang', plainCard, busybox);
+    try {
+      await page(cam, 8080);
+      assert.ok(await boaAnswers(cam), 'the stock Boa does not answer on port 80');
+      const log = await cam.fileLine('/tmp/camfw.log', /lighttpd started on port 8080/);
+      assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
+      const ui = await (await fetch(cam.urlOn(8080), { headers: LOGIN })).text();
+      assert.ok(ui.includes(CAMERAS.fang.network.withoutWifi.replace(/'/g, '&#39;').slice(0, 60)), `the page does not say who runs the network:\n${ui}`);
+      // the cloud app keeps feeding the watchdog and holding the link
+      await new Promise((r) => setTimeout(r, 20_000));
+      assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
+      await page(cam, 8080, 5_000);
+    } finally {
+      await cam.stop();
+    }
+  });
+
+  test('with Wi-Fi settings camfw joins first, then stops the cloud apps and Boa, takes port 80 and feeds the watchdog; a dead feeder reboots the camera', async () => {
+    const cam = await bootCamera('fang', wifiCard, busybox);
+    try {
+      const p = await page(cam, 80);
+      assert.match(p.body, /^model=fang$/m);
+      const log = await cam.fileLine('/tmp/camfw.log', /camfw: feeding the watchdog \(BusyBox watchdog, pid \d+\)/);
+      const feeder = /camfw: feeding the watchdog \(BusyBox watchdog, pid (\d+)\)/.exec(log)![1];
+      const joined = log.indexOf("camfw: network: wlan0 reaches its gateway 10.0.2.2 (the card's Wi-Fi settings)");
+      assert.ok(joined >= 0, log);
+      for (const name of ['iCamera', 'miio_client', 'boa']) assert.ok(log.indexOf(`camfw: stopped ${name}`) > joined, `${name} was not stopped after camfw's network worked:\n${log}`);
+      const calls = (await cam.exec('cat /tmp/stock-calls.log')).output;
+      assert.match(calls, /stock-call: wpa_supplicant -B -i wlan0 -c \/media\/mmcblk0p2\/data\/etc\/wpa_supplicant\.conf/);
+      // the Sonix RTSP server from the card, once the cloud app let go of the encoder, with the video settings (defaults)
+      await cam.fileLine('/tmp/camfw.log', /camfw: started snx_rtsp_server, 1920x1080 at 15 fps and 2048 kbit\/s/, 90_000);
+      assert.match((await cam.exec('cat /tmp/stock-calls.log')).output, /stock-call: snx_rtsp_server -W 1920 -H 1080 -F 15 -b 2048$/m);
+      const rtsp = await probeRtsp(cam.rtspUrl('unicast'));
+      assert.deepEqual(rtsp.map((st) => [st.codec_name, st.width, st.height]), [['h264', 1920, 1080]]);
+      // the link stays with camfw's wpa_supplicant, and the watchdog is fed
+      await new Promise((r) => setTimeout(r, 20_000));
+      assert.equal(await cloudLeft(cam), '');
+      assert.ok(cam.linkUp());
+      await page(cam, 80, 5_000);
+      // nobody feeds snx_wdt (softdog, 8 s) once the feeder dies (SIGKILL: no magic close,
+      // as when the OOM killer takes it), and it was not unloaded: the camera reboots
+      // within the 60 s that camfw's feeder set (watchdog -T 60, stop-cloud.sh)
+      assert.equal((await cam.exec(`kill -9 ${feeder}`)).code, 0);
+      const t0 = Date.now();
+      while (!cam.ended() && Date.now() - t0 < 75_000) await new Promise((r) => setTimeout(r, 250));
+      assert.ok(cam.ended(), 'the camera did not reboot when nothing fed its watchdog');
+      assert.match(cam.console(), /softdog: Initiating system reboot/);
+    } finally {
+      await cam.stop();
+    }
+  });
+
+  test(`a wrong passphrase: after ${NET_GRACE_S} s the cloud app keeps the network, camfw moves to 8080 and says why on the card`, async () => {
+    const card = await cardImage('fang', dir, 'wrong-psk', { wifi: { ssid: FANG_PAIRED.ssid, psk: 'not the passphrase', country: 'DE' } });
+    const cam = await bootCamera('fang', card, busybox, { writable: true });
+    try {
+      await cam.consoleLine(/stock-wifi: wlan0: WPA: 4-Way Handshake failed/, BOOT_TIMEOUT_MS);
+      await page(cam, 8080, (NET_GRACE_S + 60) * 1000);
+      const log = await cam.fileLine('/tmp/camfw.log', /camfw: network: the cloud app keeps the network/);
+      assert.match(log, /no route to the gateway on wlan0 for 60 s with the card's Wi-Fi settings/);
+      assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
+    } finally {
+      await cam.stop();
+    }
+    const note = await run(['mtype', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/NETWORK-FALLBACK.txt'], mtools);
+    assert.match(note.stdout, /no route to the gateway on wlan0 for 60 s with the card's Wi-Fi settings/);
+    // the next boot leaves the network to the cloud app until the owner deletes the file
+    const again = await bootCamera('fang', card, busybox);
+    try {
+      await page(again, 8080);
+      const log = await again.fileLine('/tmp/camfw.log', /camfw: the cloud app keeps the network/);
+      assert.match(log, /camfw's Wi-Fi settings failed before \(NETWORK-FALLBACK\.txt on the card\)/);
+      assert.doesNotMatch(again.console(), /stock-call: wpa_supplicant/);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  test('KEEP-CLOUD on the card keeps the cloud apps even with Wi-Fi settings', async () => {
+    const card = path.join(dir, 'keep-cloud.img');
+    fs.copyFileSync(wifiCard, card);
+    await putOnP1(card, 'KEEP-CLOUD', '');
+    const cam = await bootCamera('fang', card, busybox);
+    try {
+      await page(cam, 8080);
+      const log = await cam.fileLine('/tmp/camfw.log', /camfw: the cloud app keeps the network: KEEP-CLOUD on the card/);
+      assert.doesNotMatch(log, /camfw: stopped/);
+      assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
+    } finally {
+      await cam.stop();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+# The emulated cameras' radio, sourced by the programs that join Wi-Fi (the stock
+# wpa_supplicant, the Xiaofang's cloud app). The test has one access point
+# (/etc/stock/wifi/: its SSID and key in the forms wpa_supplicant reads). A program that
+# starts on the interface takes the radio; the link is up while the newest live one
+# associated (stock-common.sh's radio loop turns that into QEMU's link state). When it
+# ends, the radio goes back to the one before it, as a cloud app that keeps retrying would.
+
+# Whether wpa_supplicant.conf $1's first network is the access point with its key
+# (ssid="..." or hex; psk="passphrase" or the 64-hex PSK). Says what wpa_supplicant
+# would say.
+radio_accepts() {
+	conf="$1"
+	ap=/etc/stock/wifi
+	value() {
+		awk -v key="$1" '/^[ \t]*network[ \t]*=[ \t]*\{/ { n = 1; next }
+			n && /^[ \t]*\}/ { exit }
+			n { line = $0; sub(/^[ \t]*/, "", line); if (index(line, key "=") == 1) { print substr(line, length(key) + 2); exit } }' "$conf"
+	}
+	ssid=$(value ssid)
+	psk=$(value psk)
+	ssid_ok=""
+	key_ok=""
+	case "$ssid" in
+		\"*\") raw="${ssid#\"}"; raw="${raw%\"}"; [ "$raw" = "$(cat "$ap/ssid")" ] && ssid_ok=1 ;;
+		*) [ "$(echo "$ssid" | tr A-F a-f)" = "$(cat "$ap/ssid.hex")" ] && ssid_ok=1 ;;
+	esac
+	if [ -z "$ssid_ok" ]; then
+		RADIO_SAYS="no network $ssid in range"
+		return 1
+	fi
+	case "$psk" in
+		\"*\") raw="${psk#\"}"; raw="${raw%\"}"; [ "$raw" = "$(cat "$ap/passphrase")" ] && key_ok=1 ;;
+		*) [ "$(echo "$psk" | tr A-F a-f)" = "$(cat "$ap/psk.hex")" ] && key_ok=1 ;;
+	esac
+	if [ -z "$key_ok" ]; then
+		RADIO_SAYS="WPA: 4-Way Handshake failed - pre-shared key may be incorrect"
+		return 1
+	fi
+	RADIO_SAYS="CTRL-EVENT-CONNECTED - Connection to $ssid completed"
+	return 0
+}
+
+# Takes the radio on interface $1 for this process ($$): associated when $2 is "ok".
+radio_take() {
+	mkdir -p /tmp/.stock/wifi
+	echo "$2 $1" > "/tmp/.stock/wifi/$(awk '{ printf "%010d", $1 * 100 }' /proc/uptime)-$$"
+}

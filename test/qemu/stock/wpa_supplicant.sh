@@ -1,0 +1,35 @@
+# The stock wpa_supplicant (YI: /home/wpa_supplicant, yi.md §2d; Xiaofang: on the firmware,
+# fang-hacks.md §1.4), as camfw's cards call it: wpa_supplicant [-B] -i IFACE -c CONF
+# [-P PIDFILE]. It associates when CONF's first network is the test's access point with
+# its key (radio.sh), and holds the radio while it runs.
+. /etc/stock/radio.sh
+IFACE=""
+CONF=""
+PIDFILE=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+		-i) IFACE="$2"; shift ;;
+		-i*) IFACE="${1#-i}" ;;
+		-c) CONF="$2"; shift ;;
+		-c*) CONF="${1#-c}" ;;
+		-P) PIDFILE="$2"; shift ;;
+	esac
+	shift
+done
+say() { echo "wpa_supplicant: $*"; echo "stock-wifi: $*" > /dev/console; }
+if [ ! -e "/sys/class/net/$IFACE" ]; then
+	say "Could not read interface $IFACE flags: No such device"
+	exit 1
+fi
+if [ ! -r "$CONF" ]; then
+	say "Failed to open config file '$CONF'"
+	exit 1
+fi
+[ -z "$PIDFILE" ] || echo $$ > "$PIDFILE"
+if radio_accepts "$CONF"; then
+	radio_take "$IFACE" ok
+else
+	radio_take "$IFACE" fail
+fi
+say "$IFACE: $RADIO_SAYS"
+while true; do sleep 3600; done
