@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
 import { buildRecipes } from './lib/builder.ts';
 import { camera, MODEL_IDS } from './lib/cameras.ts';
-import { CARD_RECIPES } from './lib/card.ts';
+import { CARD_RECIPES } from './lib/card-parts.ts';
 import { main } from './lib/cli.ts';
 import { paths } from './lib/paths.ts';
 import { run } from './lib/run.ts';

@@ -7,7 +7,7 @@ import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
 import { buildInfo } from './lib/build-info.ts';
 import { buildOrder, recipeDir } from './lib/builder.ts';
 import { camera } from './lib/cameras.ts';
-import { CARD_RECIPES } from './lib/card.ts';
+import { CARD_RECIPES } from './lib/card-parts.ts';
 import { main } from './lib/cli.ts';
 import { sha256File } from './lib/hash.ts';
 import { packageInfo, writeLicenses } from './lib/licenses.ts';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { buildOrder, buildRecipes, checkCompiler, findRecipe, planBuild, recipeDir } from '../scripts/lib/builder.ts';
 import { TARGET_CFLAGS } from '../scripts/lib/cameras.ts';
-import { CARD_RECIPES } from '../scripts/lib/card.ts';
+import { CARD_RECIPES } from '../scripts/lib/card-parts.ts';
 import { hostToolsIdentity } from '../scripts/lib/host-deps.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { setupMusl } from '../toolchain/musl-armv5te.ts';

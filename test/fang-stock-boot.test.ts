@@ -11,7 +11,7 @@ import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { run } from '../scripts/lib/run.ts';
 import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
-import { cardImage, cardPrograms, probeRtsp, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
@@ -60,8 +60,10 @@ before(async () => {
   wifiCard = await cardImage('fang', dir, 'wifi', { wifi: { ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' } }, ['snx_rtsp_server']);
 });
 
-describe('emulated Xiaofang: the cloud app owns Wi-Fi', () => {
-  test('without Wi-Fi settings the cloud apps keep the network, Boa keeps port 80, camfw serves 8080 and says why', async () => {
+// The boots are independent and mostly wait (for the network watchdog's 60 s, for a
+// reboot): they run side by side.
+describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: true }, () => {
+  test('without Wi-Fi settings the cloud apps keep the network, Boa keeps port 80, camfw serves 8080 and says why', async (t) => {
     const cam = await bootCamera('fang', plainCard, busybox);
     try {
       await page(cam, 8080);
@@ -70,6 +72,11 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', () => {
       assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
       const ui = await (await fetch(cam.urlOn(8080), { headers: LOGIN })).text();
       assert.ok(ui.includes(CAMERAS.fang.network.withoutWifi.replace(/'/g, '&#39;').slice(0, 60)), `the page does not say who runs the network:\n${ui}`);
+      // memory: a card program asking for more than the camera has left is OOM-killed
+      const left = await memAvailableKiB(cam);
+      t.diagnostic(`fang: MemAvailable with the cloud apps and camfw's services: ${left} kB`);
+      assert.equal(await memhogHolds(cam, left + 2048), false, `a program asking for ${left + 2048} KiB (2 MiB more than is left) was not OOM-killed`);
+      assert.match((await cam.exec('dmesg')).output, /Out of memory: Killed process \d+ \(memhog\)/);
       // the cloud app keeps feeding the watchdog and holding the link
       await new Promise((r) => setTimeout(r, 20_000));
       assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
@@ -94,6 +101,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', () => {
       // the Sonix RTSP server from the card, once the cloud app let go of the encoder, with the video settings (defaults)
       await cam.fileLine('/tmp/camfw.log', /camfw: started snx_rtsp_server, 1920x1080 at 15 fps and 2048 kbit\/s/, 90_000);
       assert.match((await cam.exec('cat /tmp/stock-calls.log')).output, /stock-call: snx_rtsp_server -W 1920 -H 1080 -F 15 -b 2048$/m);
+      assert.ok(await rtspAnswersInside(cam, 'unicast'), 'rtsp://127.0.0.1:554/unicast does not answer inside the camera');
       const rtsp = await probeRtsp(cam.rtspUrl('unicast'));
       assert.deepEqual(rtsp.map((st) => [st.codec_name, st.width, st.height]), [['h264', 1920, 1080]]);
       // the link stays with camfw's wpa_supplicant, and the watchdog is fed

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { chooseToolchain, setupToolchain, type Toolchain } from '../toolchain/index.ts';
 import { buildRecipes, type BuiltRecipe } from '../scripts/lib/builder.ts';
 import { camera, type ModelId } from '../scripts/lib/cameras.ts';
-import { CARD_RECIPES } from '../scripts/lib/card.ts';
+import { CARD_RECIPES } from '../scripts/lib/card-parts.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
+import type { RunningCamera } from './qemu/camera.ts';
 import { guestPrograms } from './qemu/guest/guest.ts';
 
 setQuiet(!process.env.CAMFW_VERBOSE);
@@ -154,4 +155,21 @@ export interface ProbedStream {
 export async function probeRtsp(url: string): Promise<ProbedStream[]> {
   const r = await run(['ffprobe', '-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,width,height,sample_rate', '-of', 'json', url], { timeoutMs: 60_000 });
   return (JSON.parse(r.stdout) as { streams: ProbedStream[] }).streams;
+}
+
+/** Starts memhog KIB in the camera; says whether it still holds its memory 4 s later. */
+export async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
+  const r = await cam.exec(`memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null; then echo holds; kill $p; else echo killed; fi; sleep 1`);
+  return r.output.trim().endsWith('holds');
+}
+
+export async function memAvailableKiB(cam: RunningCamera): Promise<number> {
+  const r = await cam.exec('grep MemAvailable /proc/meminfo');
+  return Number(/MemAvailable:\s+(\d+) kB/.exec(r.output)?.[1]);
+}
+
+/** Whether the camera's RTSP server answers an OPTIONS request for `pathOnCamera` on the camera's own 127.0.0.1:554. */
+export async function rtspAnswersInside(cam: RunningCamera, pathOnCamera: string): Promise<boolean> {
+  const r = await cam.exec(`{ printf 'OPTIONS rtsp://127.0.0.1:554/${pathOnCamera} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'; sleep 2; } | nc 127.0.0.1 554`);
+  return /^RTSP\/1\.0 200 OK/m.test(r.output);
 }

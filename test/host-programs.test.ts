@@ -47,7 +47,7 @@ const NOT_DEBIAN = new Set(['node', 'npm', 'tsx']);
 const SH_BUILTINS = new Set(['umask', 'shift', 'cd', 'set', 'exec', 'echo', 'test', '[', 'export', 'exit', 'true', 'false', ':']);
 
 function sourceFiles(): string[] {
-  return ['scripts', 'toolchain', 'test', 'recipes'].flatMap((d) =>
+  return ['scripts', 'toolchain', 'test', 'recipes', 'overlays'].flatMap((d) =>
     (fs.readdirSync(path.join(paths.root, d), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(d, f)),
   );
 }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { buildOrder, findRecipe } from '../scripts/lib/builder.ts';
-import { CARD_RECIPES } from '../scripts/lib/card.ts';
+import { CARD_RECIPES } from '../scripts/lib/card-parts.ts';
 import { sha256File } from '../scripts/lib/hash.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';

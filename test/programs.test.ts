@@ -11,7 +11,7 @@ import { LIGHTTPD_MODULES } from '../recipes/lighttpd/recipe.ts';
 import { cardPrograms, cardToolbox, tmpDir, type Built } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
-import { populateCardDir } from '../scripts/lib/card.ts';
+import { populateCardDir } from '../scripts/lib/card-parts.ts';
 import { CardTree } from '../scripts/lib/manifest.ts';
 
 import { buildInfo } from '../scripts/lib/build-info.ts';

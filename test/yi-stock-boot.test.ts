@@ -13,7 +13,7 @@ import { run } from '../scripts/lib/run.ts';
 import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
 import type { AccessPoint } from './qemu/model.ts';
 import { YI_PAIRED } from './qemu/yi/model.ts';
-import { cardImage, cardPrograms, probeRtsp, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
@@ -40,23 +40,14 @@ async function page(cam: RunningCamera, timeoutMs = BOOT_TIMEOUT_MS) {
   });
 }
 
-/** Starts memhog KIB in the camera; says whether it still holds its memory 4 s later. */
-async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
-  const r = await cam.exec(`memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null; then echo holds; kill $p; else echo killed; fi; sleep 1`);
-  return r.output.trim().endsWith('holds');
-}
-
-async function memAvailableKiB(cam: RunningCamera): Promise<number> {
-  const r = await cam.exec('grep MemAvailable /proc/meminfo');
-  return Number(/MemAvailable:\s+(\d+) kB/.exec(r.output)?.[1]);
-}
-
 before(async () => {
   busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
   dir = tmpDir('yi-stock');
 });
 
-describe('emulated YI: the card continues the stock boot after the hook', () => {
+// The boots are independent and mostly wait (for the network watchdog's 60 s, for a
+// reboot): they run side by side.
+describe('emulated YI: the card continues the stock boot after the hook', { concurrency: true }, () => {
   test('Wi-Fi with the paired network, DHCP, rmm before rtspsvr, the stock RTSP URLs, memory, watch_process', async (t) => {
     // rtspsvr is not stock (yi.md §5): the card brings it, a vendor file
     const cam = await boot(await cardImage('yi', dir, 'rtsp', {}, ['rtspsvr']));
@@ -78,6 +69,7 @@ describe('emulated YI: the card continues the stock boot after the hook', () => 
       const hd = await probeRtsp(cam.rtspUrl('ch0_0.h264'));
       assert.deepEqual(hd.map((s) => [s.codec_name, s.width ?? s.sample_rate]), [['h264', 1280], ['aac', '8000']]);
       assert.equal(hd[0].height, 720);
+      assert.ok(await rtspAnswersInside(cam, 'ch0_0.h264'), 'rtsp://127.0.0.1:554/ch0_0.h264 does not answer inside the camera (loopback up?)');
       const sd = await probeRtsp(cam.rtspUrl('ch0_1.h264'));
       assert.deepEqual([sd[0].codec_name, sd[0].width, sd[0].height], ['h264', 640, 360]);
 
@@ -125,9 +117,7 @@ describe('emulated YI: the card continues the stock boot after the hook', () => 
       await cam.stop();
     }
   });
-});
 
-describe('emulated YI: Wi-Fi from the build configuration', () => {
   test('an SSID with a quote and a tab reaches wpa_supplicant exactly', async () => {
     const ap = { ssid: 'cam "fw"\tnet', passphrase: 'correct horse battery' };
     const card = await cardImage('yi', dir, 'wifi', { wifi: { ssid: ap.ssid, psk: ap.passphrase, country: 'DE' } });

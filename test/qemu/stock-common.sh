@@ -35,13 +35,15 @@ radio() {
 	state=down
 	while true; do
 		now=down
-		for entry in $(ls -r /tmp/.stock/wifi 2> /dev/null); do
-			kill -0 "${entry#*-}" 2> /dev/null || continue
-			read -r assoc iface < "/tmp/.stock/wifi/$entry"
+		# entries are UPTIME-PID, zero-padded: the last live one is the newest
+		newest=""
+		for entry in /tmp/.stock/wifi/*; do
+			[ -e "$entry" ] && kill -0 "${entry##*-}" 2> /dev/null && newest="$entry"
+		done
+		if [ -n "$newest" ] && read -r assoc iface < "$newest"; then
 			flags=$(cat "/sys/class/net/$iface/flags" 2> /dev/null)
 			[ "$assoc" = ok ] && [ -n "$flags" ] && [ $((flags & 1)) = 1 ] && now=up
-			break
-		done
+		fi
 		if [ "$now" != "$state" ]; then
 			echo "camfw-test: wifi link $now"
 			state=$now

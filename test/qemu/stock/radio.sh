@@ -5,6 +5,15 @@
 # associated (stock-common.sh's radio loop turns that into QEMU's link state). When it
 # ends, the radio goes back to the one before it, as a cloud app that keeps retrying would.
 
+# Whether a wpa_supplicant.conf value $1, "quoted" (the text between the first and the last
+# quote) or hex, is the bytes in file $2 (as they are) or $3 (their hex).
+radio_same() {
+	case "$1" in
+		\"*\") v="${1#\"}"; v="${v%\"}"; [ "$v" = "$(cat "$2")" ] ;;
+		*) [ "$(echo "$1" | tr A-F a-f)" = "$(cat "$3")" ] ;;
+	esac
+}
+
 # Whether wpa_supplicant.conf $1's first network is the access point with its key
 # (ssid="..." or hex; psk="passphrase" or the 64-hex PSK). Says what wpa_supplicant
 # would say.
@@ -18,21 +27,11 @@ radio_accepts() {
 	}
 	ssid=$(value ssid)
 	psk=$(value psk)
-	ssid_ok=""
-	key_ok=""
-	case "$ssid" in
-		\"*\") raw="${ssid#\"}"; raw="${raw%\"}"; [ "$raw" = "$(cat "$ap/ssid")" ] && ssid_ok=1 ;;
-		*) [ "$(echo "$ssid" | tr A-F a-f)" = "$(cat "$ap/ssid.hex")" ] && ssid_ok=1 ;;
-	esac
-	if [ -z "$ssid_ok" ]; then
+	if ! radio_same "$ssid" "$ap/ssid" "$ap/ssid.hex"; then
 		RADIO_SAYS="no network $ssid in range"
 		return 1
 	fi
-	case "$psk" in
-		\"*\") raw="${psk#\"}"; raw="${raw%\"}"; [ "$raw" = "$(cat "$ap/passphrase")" ] && key_ok=1 ;;
-		*) [ "$(echo "$psk" | tr A-F a-f)" = "$(cat "$ap/psk.hex")" ] && key_ok=1 ;;
-	esac
-	if [ -z "$key_ok" ]; then
+	if ! radio_same "$psk" "$ap/passphrase" "$ap/psk.hex"; then
 		RADIO_SAYS="WPA: 4-Way Handshake failed - pre-shared key may be incorrect"
 		return 1
 	fi

@@ -1,0 +1,21 @@
+import type { Camera } from '../../scripts/lib/cameras.ts';
+
+/** The YI Home: what camfw knows about it (../shared/reference/yi.md). */
+export const yi: Camera = {
+  id: 'yi',
+  name: 'YI Home (hw platform 2)',
+  soc: 'HiSilicon Hi3518',
+  kernel: '3.0.8',
+  stockLibc: 'uClibc 0.9.32.1',
+  vendorToolchain: 'hisiv100',
+  // the stock init.sh mounts the card on /home/hd1 (yi.md §2a)
+  cardDir: '/home/hd1/test',
+  unsupported: [
+    { key: 'video', why: "the YI's rtspsvr serves fixed streams, ch0_0.h264 at 1280x720 and ch0_1.h264 at 640x360 (yi.md §5), and takes no video settings: leave video out" },
+  ],
+  network: {
+    withWifi:
+      "camfw joins the Wi-Fi network of the build configuration. If that gives no route to the gateway within 60 s, the camera goes back to the network it was paired with in the app, and NETWORK-FALLBACK.txt in the card's test folder says why.",
+    withoutWifi: 'The camera joins the network it was paired with in the app (its stock wpa_supplicant.conf).',
+  },
+};
