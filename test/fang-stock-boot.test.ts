@@ -27,8 +27,8 @@ let wifiCard: string;
 
 async function page(cam: RunningCamera, guestPort: 80 | 8080, timeoutMs = BOOT_TIMEOUT_MS) {
   // camfw's page, not the stock Boa's
-  return waitForPage(`${cam.urlOn(guestPort)}public/build.txt`, timeoutMs, (body) => /^model=fang$/m.test(body)).catch((e: Error) => {
-    throw new Error(`${e.message}\n--- console ---\n${cam.console().slice(-4000)}`);
+  return waitForPage(`${cam.urlOn(guestPort)}public/build.txt`, timeoutMs, (body) => /^model=fang$/m.test(body)).catch(async (e: Error) => {
+    throw new Error(`${e.message}\n${await cam.machineState()}\n--- console ---\n${cam.console().slice(-4000)}`);
   });
 }
 
@@ -61,8 +61,8 @@ before(async () => {
 });
 
 // The boots are independent and mostly wait (for the network watchdog's 60 s, for a
-// reboot): they run side by side.
-describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: true }, () => {
+// reboot): they run two at a time.
+describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () => {
   test('without Wi-Fi settings the cloud apps keep the network, Boa keeps port 80, camfw serves 8080 and says why', async (t) => {
     const cam = await bootCamera('fang', plainCard, busybox);
     try {
@@ -86,7 +86,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: true }, (
     }
   });
 
-  test('with Wi-Fi settings camfw joins first, then stops the cloud apps and Boa, takes port 80 and feeds the watchdog; a dead feeder reboots the camera', async () => {
+  test('with Wi-Fi settings camfw joins first, then stops the cloud apps and Boa, takes port 80 and feeds the watchdog; a dead feeder reboots the camera', async (t) => {
     const cam = await bootCamera('fang', wifiCard, busybox);
     try {
       const p = await page(cam, 80);
@@ -108,6 +108,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: true }, (
       await new Promise((r) => setTimeout(r, 20_000));
       assert.equal(await cloudLeft(cam), '');
       assert.ok(cam.linkUp());
+      t.diagnostic(`fang: MemAvailable with camfw's services and snx_rtsp_server, the cloud apps stopped: ${await memAvailableKiB(cam)} kB`);
       await page(cam, 80, 5_000);
       // nobody feeds snx_wdt (softdog, 8 s) once the feeder dies (SIGKILL: no magic close,
       // as when the OOM killer takes it), and it was not unloaded: the camera reboots

@@ -157,9 +157,15 @@ export async function probeRtsp(url: string): Promise<ProbedStream[]> {
   return (JSON.parse(r.stdout) as { streams: ProbedStream[] }).streams;
 }
 
-/** Starts memhog KIB in the camera; says whether it still holds its memory 4 s later. */
+/**
+ * Starts memhog KIB in the camera; says whether it still holds its memory 4 s later (a
+ * process the OOM killer took may linger as a zombie: that counts as killed). It is gone
+ * when this returns.
+ */
 export async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
-  const r = await cam.exec(`memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null; then echo holds; kill $p; else echo killed; fi; sleep 1`);
+  const r = await cam.exec(
+    `memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null && ! grep -q '^State:.*Z' /proc/$p/status; then echo holds; kill $p; else echo killed; fi; wait $p 2>/dev/null; sleep 1`,
+  );
   return r.output.trim().endsWith('holds');
 }
 

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { CAMERAS } from '../scripts/lib/cameras.ts';
 import { unpackJffs2 } from '../scripts/lib/firmware/jffs2.ts';
 import { buildTrimmedHome, trimManifest, unpackStockHome } from '../scripts/lib/firmware/home.ts';
 import { parseUImage } from '../scripts/lib/firmware/uimage.ts';
@@ -17,6 +18,8 @@ import { buildImages, cardPrograms, hostPackages, imageStageOutput, tmpDir } fro
 import { makeStockHomeTree } from './fixtures/stock-home.ts';
 
 const SDE = 1700000000;
+/** The YI's home partition (overlays/yi/camera.ts). */
+const HOME_BUDGET = CAMERAS.yi.budgets.home;
 
 async function makeStockImage(tree: string, out: string): Promise<void> {
   await run(['mkfs.jffs2', '-l', '-e', '64KiB', '-r', tree, '-o', `${out}.jffs2`]);
@@ -65,11 +68,11 @@ describe('firmware mode', () => {
   test('trims the manifest paths, keeps everything else, and repacks reproducibly', async () => {
     const a = path.join(dir, 'home-a');
     const b = path.join(dir, 'home-b');
-    const trim = await buildTrimmedHome(stockImage, a, path.join(dir, 'work-a'), SDE);
+    const trim = await buildTrimmedHome(stockImage, a, path.join(dir, 'work-a'), SDE, HOME_BUDGET);
     assert.deepEqual(trim.removed.sort(), trimManifest().remove.map((r) => r.path).sort());
     assert.deepEqual(trim.absent, []);
     // from the extracted tree instead of the image: same result, same bytes
-    await buildTrimmedHome(stockTree, b, path.join(dir, 'work-b'), SDE);
+    await buildTrimmedHome(stockTree, b, path.join(dir, 'work-b'), SDE, HOME_BUDGET);
     assert.equal(await sha256File(a), await sha256File(b));
 
     const again = path.join(dir, 'again');
@@ -87,7 +90,7 @@ describe('firmware mode', () => {
     const big = path.join(dir, 'big-stock');
     fs.cpSync(stockTree, big, { recursive: true, verbatimSymlinks: true });
     fs.writeFileSync(path.join(big, 'huge.bin'), crypto.randomBytes(9500 * 1024));
-    await assert.rejects(buildTrimmedHome(big, path.join(dir, 'home-big'), path.join(dir, 'work-big'), SDE), /yi home \(files\) is 9\.\d+ MiB, over its budget of 8\.88 MiB[\s\S]*huge\.bin/);
+    await assert.rejects(buildTrimmedHome(big, path.join(dir, 'home-big'), path.join(dir, 'work-big'), SDE, HOME_BUDGET), /yi home \(files\) is 9\.\d+ MiB, over its budget of 8\.88 MiB[\s\S]*huge\.bin/);
   });
 
   test('puts the trimmed home on the yi card as a vendor file', async () => {

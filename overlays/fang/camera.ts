@@ -1,15 +1,32 @@
 import type { Camera } from '../../scripts/lib/cameras.ts';
 
 /** The Xiaomi Xiaofang: what camfw knows about it (../shared/reference/fang-hacks.md). */
-export const fang: Camera = {
+const MiB = 1024 * 1024;
+
+export const camera: Camera = {
   id: 'fang',
   name: 'Xiaomi Xiaofang (iSC5)',
   soc: 'Sonix SN98660',
   kernel: '2.6.35.12',
   stockLibc: 'uClibc 0.9.32',
   vendorToolchain: 'sn986',
+  // 64 MB with isp=10M vc=12M for the ISP and the video codec; Linux reports "36836k/36836k
+  // available" (fang-hacks.md §5, dmesg of samtap/fang-hacks#243)
+  ramMiB: 42,
+  // the stock mdev hotplug mounts the vfat partition and runs this (fang-hacks.md §2.1)
+  entry: '/media/mmcblk0p1/snx_autorun.sh',
   // the stock hotplug mounts p2 here (fang-hacks.md §2.1)
   cardDir: '/media/mmcblk0p2/data',
+  images: {
+    fangBootMiB: { default: 64, minimum: 33, maximum: 1024, description: 'fang p1 (vfat, FAT32 needs at least 33 MiB)' },
+    fangDataMiB: { default: 32, minimum: 8, maximum: 4096, description: 'fang p2 (ext2); the camera can grow it to the card' },
+  },
+  budgets: {
+    /** p1: the entry script and bootstrap files only; everything else is on p2. */
+    bootTree: 2 * MiB,
+    /** p2 data/: programs, scripts, web UI. */
+    dataTree: 24 * MiB,
+  },
   unsupported: [],
   network: {
     withWifi:

@@ -1,7 +1,7 @@
 // The Xiaofang's card: MBR with p1 vfat (snx_autorun.sh, bootstrap/) and p2 ext2 (data/).
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUDGETS, checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
+import { checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
 import { fixedId, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
 import { makeMbrDisk } from '../../scripts/lib/images/disk.ts';
 import { makeExt2 } from '../../scripts/lib/images/ext2.ts';
@@ -16,7 +16,7 @@ export function cloudStopManifest(): { processes: Array<{ name: string; why: str
   return JSON.parse(fs.readFileSync(path.join(paths.overlays, 'fang', 'cloud-stop.json'), 'utf8'));
 }
 
-export async function fangCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
+export async function card(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
   const p1 = path.join(tree.root, 'p1');
   const p2 = path.join(tree.root, 'p2');
   const vendor = await addVendorFiles('fang', tree, input.vendorDir);
@@ -31,8 +31,8 @@ export async function fangCard(input: CardInput, tree: CardTree, out: string): P
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const { fangBootMiB, fangDataMiB } = input.config.images;
-  checkTreeBudget('fang p1 (vfat)', p1, partitionLimit(BUDGETS.fangBootTree, fangBootMiB));
-  checkTreeBudget('fang p2 (ext2)', p2, partitionLimit(BUDGETS.fangDataTree, fangDataMiB));
+  checkTreeBudget('fang p1 (vfat)', p1, partitionLimit(input.camera.budgets.bootTree, fangBootMiB));
+  checkTreeBudget('fang p2 (ext2)', p2, partitionLimit(input.camera.budgets.dataTree, fangDataMiB));
   const sde = input.info.sourceDateEpoch;
   const id = fixedId('fang', 'ext2');
   const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;

@@ -2,7 +2,7 @@
 // equip_test.sh and camfw), and the same tree as a zip.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUDGETS, checkFileBudget, checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
+import { checkFileBudget, checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
 import { fixedId, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
 import { buildTrimmedHome, trimManifest } from '../../scripts/lib/firmware/home.ts';
 import { makeMbrDisk } from '../../scripts/lib/images/disk.ts';
@@ -46,7 +46,7 @@ export function stockBootList(): string[] {
   });
 }
 
-export async function yiCard(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
+export async function card(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
   overlay(templateView(input, vendor), tree, 'yi/card', '');
   populateCardDir(input, tree, 'test', false, vendor);
@@ -57,7 +57,7 @@ export async function yiCard(input: CardInput, tree: CardTree, out: string): Pro
   if (input.stockHome) {
     // Firmware mode: the stock home, trimmed, on the card root for the bootloader to flash.
     const trim = await step('yi: trimmed home from the stock firmware', () =>
-      buildTrimmedHome(input.stockHome!, path.join(tree.root, 'home'), path.join(out, 'work'), input.info.sourceDateEpoch),
+      buildTrimmedHome(input.stockHome!, path.join(tree.root, 'home'), path.join(out, 'work'), input.info.sourceDateEpoch, input.camera.budgets.home),
     );
     tree.record('home', { vendor: 'stock home, trimmed', known: false });
     log.info(`yi: home trimmed: removed ${trim.removed.join(', ') || 'nothing'}${trim.absent.length ? `; not in this firmware: ${trim.absent.join(', ')}` : ''}`);
@@ -65,7 +65,7 @@ export async function yiCard(input: CardInput, tree: CardTree, out: string): Pro
   normaliseTree(tree.root, input.info.sourceDateEpoch, tree.secrets);
 
   const sizeMiB = input.config.images.yiCardMiB;
-  checkTreeBudget('yi card', tree.root, partitionLimit(BUDGETS.yiCardTree, sizeMiB));
+  checkTreeBudget('yi card', tree.root, partitionLimit(input.camera.budgets.cardTree, sizeMiB));
   const sde = input.info.sourceDateEpoch;
   const fat = path.join(out, 'work', 'p1.vfat');
   await makeFat(tree.root, fat, { sizeMiB, label: 'CAMFW', volumeId: fixedId('yi', 'p1').slice(0, 8), fatBits: 32, sourceDateEpoch: sde });
@@ -74,7 +74,7 @@ export async function yiCard(input: CardInput, tree: CardTree, out: string): Pro
   fs.rmSync(path.join(out, 'work'), { recursive: true, force: true });
   const zip = path.join(out, 'camfw-yi.zip');
   await makeZip(tree.root, zip, sde);
-  checkFileBudget('yi zip', zip, BUDGETS.yiZip);
+  checkFileBudget('yi zip', zip, input.camera.budgets.zip);
   return [
     { file: img, what: 'SD card image: MBR, one FAT32 partition holding the card tree' },
     { file: zip, what: 'the card tree, to unpack onto a FAT32-formatted card' },

@@ -4,22 +4,8 @@ import { walkTree } from './images/tree.ts';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/**
- * Size budgets, all in one place. A card tree must also fit its partition with room for
- * the filesystem's own structures (FS_OVERHEAD).
- */
-export const BUDGETS = {
-  /** fang p1: the entry script and bootstrap files only; everything else is on p2. */
-  fangBootTree: 2 * MiB,
-  /** fang p2 data/: programs, scripts, web UI. */
-  fangDataTree: 24 * MiB,
-  /** yi card tree (test/...). */
-  yiCardTree: 24 * MiB,
-  /** yi zip, the download users unpack onto a card. */
-  yiZip: 16 * MiB,
-  /** yi stock `home` partition (mtdparts 9088k). */
-  yiHome: 9088 * KiB,
-} as const;
+// Size budgets: each camera's are in its overlays/<model>/camera.ts; a card tree must also
+// fit its partition with room for the filesystem's own structures (FS_OVERHEAD).
 
 /** Share of a partition the files may fill; the rest is left to FAT tables, inodes and directories. */
 export const FS_OVERHEAD = 0.1;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ModelId } from './cameras.ts';
 import type { Artifact, CardInput } from './card-parts.ts';
 import { CARD_RECIPES } from './card-parts.ts';
@@ -10,11 +11,15 @@ import { withLock } from './lock.ts';
 import { step } from './log.ts';
 import { CardTree, manifestOf } from './manifest.ts';
 import { paths } from './paths.ts';
-import { fangCard } from '../../overlays/fang/card.ts';
-import { yiCard } from '../../overlays/yi/card.ts';
 
-/** Each camera's card layout (overlays/<model>/card.ts). */
-const CARD_LAYOUTS: Record<ModelId, (input: CardInput, tree: CardTree, out: string) => Promise<Artifact[]>> = { fang: fangCard, yi: yiCard };
+type CardLayout = (input: CardInput, tree: CardTree, out: string) => Promise<Artifact[]>;
+
+/** A camera's card layout: overlays/<model>/card.ts, which exports `card`. */
+async function cardLayout(model: ModelId): Promise<CardLayout> {
+  const { card } = (await import(pathToFileURL(path.join(paths.overlays, model, 'card.ts')).href)) as { card?: CardLayout };
+  if (typeof card !== 'function') throw new Error(`overlays/${model}/card.ts must export \`card\`, the camera's card layout`);
+  return card;
+}
 
 /** output/<model>/build.json: what was built, for users and for the tests. */
 export interface CardRecord {
@@ -46,7 +51,7 @@ async function writeCard(input: CardInput): Promise<Artifact[]> {
   fs.mkdirSync(out, { recursive: true });
   const tree = new CardTree(path.join(out, 'tree'));
   const artifacts = await step(`${input.camera.id}: card images`, () =>
-    CARD_LAYOUTS[input.camera.id](input, tree, out),
+    cardLayout(input.camera.id).then((layout) => layout(input, tree, out)),
   );
   const sums = await Promise.all(artifacts.map(async (a) => `${await sha256File(a.file)}  ${path.basename(a.file)}`));
   fs.writeFileSync(path.join(out, 'SHA256SUMS'), sums.join('\n') + '\n');

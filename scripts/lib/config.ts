@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { CAMERAS } from './cameras.ts';
 
 /**
  * The user's configuration: one JSON file (`--config FILE`), checked against the field
@@ -112,11 +113,8 @@ export const CONFIG_SCHEMA: ObjectField = {
     images: {
       type: 'object',
       description: 'Sizes of the card images',
-      properties: {
-        fangBootMiB: { type: 'integer', default: 64, minimum: 33, maximum: 1024, description: 'fang p1 (vfat, FAT32 needs at least 33 MiB)' },
-        fangDataMiB: { type: 'integer', default: 32, minimum: 8, maximum: 4096, description: 'fang p2 (ext2); the camera can grow it to the card' },
-        yiCardMiB: { type: 'integer', default: 64, minimum: 33, maximum: 4096, description: 'yi FAT32 partition' },
-      },
+      // each camera's partitions (overlays/<model>/camera.ts)
+      properties: Object.fromEntries(Object.values(CAMERAS).flatMap((c) => Object.entries(c.images).map(([k, v]) => [k, { type: 'integer' as const, ...v }]))),
     },
   },
 };
@@ -129,7 +127,8 @@ export interface CamfwConfig {
   video: { resolution: string; fps: number; bitrateKbps: number };
   stream?: { url: string; key?: string };
   services: { web: boolean; rtsp: boolean; rtmp: boolean; ntp: boolean; telnet: boolean; ftp: boolean };
-  images: { fangBootMiB: number; fangDataMiB: number; yiCardMiB: number };
+  /** Partition sizes in MiB, by the keys the cameras give (overlays/<model>/camera.ts). */
+  images: Record<string, number>;
 }
 
 export class ConfigError extends Error {}

@@ -4,12 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../../scripts/lib/paths.ts';
-import { run, startBackground } from '../../scripts/lib/run.ts';
+import { run, startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
 import { CAMERAS, type ModelId } from '../../scripts/lib/cameras.ts';
 import { guestPrograms } from './guest/guest.ts';
 import { kernelModule, testKernel } from './kernel/kernel.ts';
-import type { AccessPoint } from './model.ts';
-import { EMULATED } from './models.ts';
+import type { AccessPoint, EmulatedModel } from './model.ts';
+import { emulatedModel } from './models.ts';
 import { startSensor } from './sensor/sensor.ts';
 import { allowedRanges } from './surface/surface.ts';
 
@@ -22,8 +22,16 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
  */
 const FIRMWARE_MODULES = ['mii', 'smc91x', 'softdog'];
 
+/**
+ * RAM the emulated camera gets on top of what Linux has on the camera: the test kernel
+ * keeps about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8 kernels (7092K
+ * reserved against 6172K).
+ */
+const TEST_KERNEL_EXTRA_MIB = 1;
+
 interface InitramfsInput {
   model: ModelId;
+  emulated: EmulatedModel;
   busybox: string;
   /** The access point the radio can join. */
   accessPoint?: AccessPoint;
@@ -38,7 +46,7 @@ interface InitramfsInput {
  * calls of the camera's kernel.
  */
 async function buildInitramfs(input: InitramfsInput, out: string): Promise<void> {
-  const { model, busybox } = input;
+  const { model, emulated, busybox } = input;
   const kernel = await testKernel();
   const guest = await guestPrograms();
   const root = `${out}.d`;
@@ -67,7 +75,7 @@ async function buildInitramfs(input: InitramfsInput, out: string): Promise<void>
   install(path.join(HERE, model, 'init.sh'), 'sbin/stock-init');
   for (const stock of [path.join(HERE, 'stock'), path.join(HERE, model, 'stock')])
     for (const f of fs.readdirSync(stock)) install(path.join(stock, f), `etc/stock/${f}`, f.endsWith('.script') ? 0o755 : 0o644);
-  for (const p of EMULATED[model].rootStandins ?? []) {
+  for (const p of emulated.rootStandins ?? []) {
     fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
     fs.symlinkSync('/usr/lib/stock/standin', path.join(root, p));
   }
@@ -75,10 +83,10 @@ async function buildInitramfs(input: InitramfsInput, out: string): Promise<void>
     fs.mkdirSync(path.dirname(path.join(root, 'etc/stock', rel)), { recursive: true });
     fs.writeFileSync(path.join(root, 'etc/stock', rel), content);
   };
-  etcStock('sensor-port', EMULATED[model].sensor.map((spec, i) => `${spec} ${input.sensorPorts[i]}\n`).join(''));
-  const wifiInterface = EMULATED[model].wifiInterface;
+  etcStock('sensor-port', emulated.sensor.map((spec, i) => `${spec} ${input.sensorPorts[i]}\n`).join(''));
+  const wifiInterface = emulated.wifiInterface;
   if (wifiInterface) etcStock('wifi-ifname', wifiInterface);
-  const paired = EMULATED[model].defaultAccessPoint;
+  const paired = emulated.defaultAccessPoint;
   if (paired) etcStock('paired.conf', `network={\n\tssid="${paired.ssid}"\n\tpsk="${paired.passphrase}"\n}\n`);
   const ap = input.accessPoint;
   if (ap) {
@@ -124,6 +132,8 @@ export interface RunningCamera {
   linkUp(): boolean;
   /** Whether the emulator has ended (the camera rebooted or powered off). */
   ended(): boolean;
+  /** What QEMU says of the machine (running, paused and why), for failure messages. */
+  machineState(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -154,25 +164,30 @@ async function connectUnix(sock: string, timeoutMs = 10_000): Promise<net.Socket
 }
 
 /** QEMU's monitor protocol, for the one thing the tests need: the radio link. */
-async function qmpClient(sock: string): Promise<{ command(execute: string, args?: object): Promise<void>; close(): void }> {
+async function qmpClient(sock: string): Promise<{ command(execute: string, args?: object): Promise<unknown>; close(): void }> {
   const s = await connectUnix(sock);
   let buf = '';
-  const waiting: Array<{ resolve: () => void; reject: (e: Error) => void; what: string }> = [];
+  const waiting: Array<{ resolve: (r: unknown) => void; reject: (e: Error) => void; what: string }> = [];
   s.on('data', (d) => {
     buf += d.toString();
     let nl;
     while ((nl = buf.indexOf('\n')) >= 0) {
       const msg = JSON.parse(buf.slice(0, nl)) as { return?: unknown; error?: { desc: string }; QMP?: unknown };
       buf = buf.slice(nl + 1);
-      if (msg.return !== undefined) waiting.shift()?.resolve();
+      if (msg.return !== undefined) waiting.shift()?.resolve(msg.return);
       else if (msg.error) {
         const w = waiting.shift();
         w?.reject(new Error(`QMP ${w.what}: ${msg.error.desc}`));
       }
     }
   });
+  // QEMU gone (the camera rebooted): nothing will answer
+  s.on('error', () => undefined);
+  s.on('close', () => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`QMP ${w.what}: QEMU closed the monitor`));
+  });
   const command = (execute: string, args?: object) =>
-    new Promise<void>((resolve, reject) => {
+    new Promise<unknown>((resolve, reject) => {
       waiting.push({ resolve, reject, what: execute });
       s.write(JSON.stringify({ execute, ...(args ? { arguments: args } : {}) }) + '\n');
     });
@@ -189,7 +204,7 @@ async function qmpClient(sock: string): Promise<{ command(execute: string, args?
  * 80, 8080 and 554 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
  */
 export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
-  const emulated = EMULATED[model];
+  const emulated = await emulatedModel(model);
   fs.mkdirSync(path.join(paths.output, 'qemu'), { recursive: true });
   const work = fs.mkdtempSync(path.join(paths.output, 'qemu', `${model}-`));
   const cleanups: Array<() => Promise<void> | void> = [() => (process.env.CAMFW_KEEP_TMP ? undefined : fs.rmSync(work, { recursive: true, force: true }))];
@@ -200,35 +215,43 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     const sensor = await startSensor(emulated.sensor);
     cleanups.push(() => sensor.stop());
     const initrd = path.join(work, 'initrd.gz');
-    await buildInitramfs({ model, busybox, accessPoint: opts.accessPoint ?? emulated.defaultAccessPoint, sensorPorts: sensor.ports }, initrd);
+    await buildInitramfs({ model, emulated, busybox, accessPoint: opts.accessPoint ?? emulated.defaultAccessPoint, sensorPorts: sensor.ports }, initrd);
     const flash = opts.flash ?? (await emulated.flash?.(work));
     const kernel = await testKernel();
-    const port = await freePort();
-    const altPort = await freePort();
-    const rtspPort = await freePort();
     const consoleLog = path.join(work, 'console.log');
     const qmpSock = path.join(work, 'qmp.sock');
     const ctlSock = path.join(work, 'ctl.sock');
-    fs.writeFileSync(consoleLog, '');
-    const argv = [
-      'qemu-system-arm', '-M', 'versatilepb', '-m', String(emulated.linuxRamMb),
-      '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
-      '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
-      '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
-      '-device', 'virtio-blk-pci,drive=card',
-      ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
-      '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
-      // the board's sound chip (PL041) gets no host audio
-      '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
-      '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
-      '-serial', `file:${consoleLog}`, '-serial', `unix:${ctlSock},server=on,wait=off`,
-      // paused until the radio is off
-      '-S', '-no-reboot',
-    ];
-    const qemu = startBackground(argv);
+    // A free port can be taken again before QEMU binds it (other boots, the sensor): QEMU
+    // then refuses the forwarding rule and exits, and the boot starts again on new ports.
+    let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; port: number; altPort: number; rtspPort: number } | undefined;
+    for (let attempt = 1; !started; attempt++) {
+      const [port, altPort, rtspPort] = [await freePort(), await freePort(), await freePort()];
+      fs.writeFileSync(consoleLog, '');
+      const qemu = startBackground([
+        'qemu-system-arm', '-M', 'versatilepb', '-m', String(CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB),
+        '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
+        '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
+        '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
+        '-device', 'virtio-blk-pci,drive=card',
+        ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
+        '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
+        // the board's sound chip (PL041) gets no host audio
+        '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
+        '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
+        '-serial', `file:${consoleLog}`, '-serial', `unix:${ctlSock},server=on,wait=off`,
+        // paused until the radio is off
+        '-S', '-no-reboot',
+      ]);
+      try {
+        started = { qemu, qmp: await qmpClient(qmpSock), port, altPort, rtspPort };
+      } catch (e) {
+        await qemu.stop();
+        if (attempt >= 3 || !/host forwarding/i.test(qemu.stderr())) throw new Error(`QEMU did not start: ${(e as Error).message}\n${qemu.stderr()}`);
+      }
+    }
+    const { qemu, qmp, port, altPort, rtspPort } = started;
     cleanups.push(() => qemu.stop());
     const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
-    const qmp = await qmpClient(qmpSock);
     cleanups.push(() => qmp.close());
     await qmp.command('set_link', { name: 'net0', up: false });
     await qmp.command('cont');
@@ -254,6 +277,8 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     cleanups.push(() => void ctl.destroy());
     let ctlBuf = '';
     ctl.on('data', (d) => (ctlBuf += d.toString('latin1')));
+    // a camera that reboots closes the line; exec() then reports it
+    ctl.on('error', () => undefined);
     let ctlQueue = Promise.resolve();
     const exec = (command: string, timeoutMs = 60_000) => {
       if (/[\r\n]/.test(command)) throw new Error(`exec: one line only: ${JSON.stringify(command)}`);
@@ -300,6 +325,13 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       },
       linkUp: () => link,
       ended: () => qemu.exited(),
+      machineState: () =>
+        qemu.exited()
+          ? Promise.resolve('QEMU has exited')
+          : qmp.command('query-status').then(
+              (r) => `QEMU: ${JSON.stringify(r)}`,
+              (e: Error) => `QEMU: ${e.message}`,
+            ),
       stop,
     };
   } catch (e) {

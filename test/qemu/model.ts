@@ -11,15 +11,11 @@ export interface AccessPoint {
  * beside this file's entry: <model>/init.sh (/init after camera-kernel, the stock boot up
  * to the card) and <model>/stock/ (the vendor programs' stand-in table and behaviours,
  * /etc/stock in the guest, with the ones both cameras share from stock/).
- *
- * LINUX_RAM: each model's figure is the RAM Linux gets on the camera plus 1 MB for the test
- * kernel, which keeps about 0.9 MB more for itself than the cameras' 2.6.35 and 3.0.8
- * kernels (7092K reserved against 6172K).
+ * The folder's model.ts exports `model`; the camera itself (RAM, kernel, card paths) is
+ * overlays/<model>/camera.ts.
  */
 export interface EmulatedModel {
   id: ModelId;
-  /** The RAM Linux gets, in MB (see LINUX_RAM above). */
-  linuxRamMb: number;
   /** The name the camera's Wi-Fi driver gives its interface; unset: the board's eth0. */
   wifiInterface?: string;
   /** The network the camera joins when the card leaves Wi-Fi to the stock firmware. */

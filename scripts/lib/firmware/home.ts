@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUDGETS, checkFileBudget, checkTreeBudget } from '../budgets.ts';
+import { checkFileBudget, checkTreeBudget } from '../budgets.ts';
 import { setTreeTimes } from '../images/tree.ts';
 import { paths } from '../paths.ts';
 import { run } from '../run.ts';
@@ -57,24 +57,24 @@ export async function makeHomeJffs2(home: string, out: string, env?: Record<stri
 /**
  * Packs a /home tree the way the YI's flash holds it: JFFS2 (little endian, 64 KiB erase
  * blocks, files owned by root) behind a uImage header, dated SOURCE_DATE_EPOCH. Fails when
- * the image would not fit the 9088 KiB home partition.
+ * the image would not fit the home partition, `budget` bytes (9088 KiB: overlays/yi/camera.ts).
  */
-export async function packHome(home: string, out: string, sourceDateEpoch: number): Promise<void> {
-  checkTreeBudget('yi home (files)', home, BUDGETS.yiHome);
+export async function packHome(home: string, out: string, sourceDateEpoch: number, budget: number): Promise<void> {
+  checkTreeBudget('yi home (files)', home, budget);
   setTreeTimes(home, sourceDateEpoch);
   const jffs2 = `${out}.jffs2`;
   const env = { SOURCE_DATE_EPOCH: String(sourceDateEpoch), TZ: 'UTC' };
   await makeHomeJffs2(home, jffs2, env);
   await run(['mkimage', '-A', 'arm', '-O', 'linux', '-T', 'filesystem', '-C', 'none', '-a', '0', '-e', '0', '-n', 'camfw-trimmed-home', '-d', jffs2, out], { env });
   fs.rmSync(jffs2);
-  checkFileBudget('yi home image', out, BUDGETS.yiHome);
+  checkFileBudget('yi home image', out, budget);
 }
 
 /**
  * Firmware mode: the stock home (image or tree) unpacked, trimmed by the manifest, with
- * camfw's note added, and packed again as `out`.
+ * camfw's note added, and packed again as `out`, in at most `budget` bytes.
  */
-export async function buildTrimmedHome(stockHome: string, out: string, work: string, sourceDateEpoch: number): Promise<TrimResult> {
+export async function buildTrimmedHome(stockHome: string, out: string, work: string, sourceDateEpoch: number, budget: number): Promise<TrimResult> {
   const home = path.join(work, 'home');
   unpackStockHome(stockHome, home);
   const manifest = trimManifest();
@@ -86,7 +86,7 @@ export async function buildTrimmedHome(stockHome: string, out: string, work: str
       manifest.remove.filter((r) => result.removed.includes(r.path)).map((r) => `  /home/${r.path}: ${r.why}\n`).join('') +
       'To undo, flash the stock home image again.\n',
   );
-  await packHome(home, out, sourceDateEpoch);
+  await packHome(home, out, sourceDateEpoch, budget);
   fs.rmSync(home, { recursive: true, force: true });
   return result;
 }

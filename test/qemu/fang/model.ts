@@ -9,12 +9,8 @@ export const FANG_PAIRED: AccessPoint = { ssid: 'paired-in-mi-home', passphrase:
  */
 const MODES = ['1920x1080', '1280x720', '640x360'].flatMap((size) => [30, 15, 10].flatMap((fps) => ['none', 'pcma'].map((audio) => `/unicast=${size}@${fps}/${audio}`)));
 
-export const fang: EmulatedModel = {
+export const model: EmulatedModel = {
   id: 'fang',
-  // 64 MB with isp=10M vc=12M for the ISP and the video codec: Linux reports "36836k/36836k
-  // available" (fang-hacks.md §5, dmesg of samtap/fang-hacks#243); 43 MB here leaves
-  // 36940K available (see LINUX_RAM in model.ts)
-  linuxRamMb: 43,
   wifiInterface: 'wlan0',
   defaultAccessPoint: FANG_PAIRED,
   sensor: MODES,

@@ -31,10 +31,8 @@ export function makeYiHomeTree(root: string): void {
   fs.writeFileSync(path.join(root, 'wp_cmd'), 'check_interval:[10] process:[rmm] cmd:[reboot]\n');
 }
 
-export const yi: EmulatedModel = {
+export const model: EmulatedModel = {
   id: 'yi',
-  // mem=40M on the kernel command line (yi.md §6, boot log), +1 MB: see LINUX_RAM in model.ts
-  linuxRamMb: 41,
   wifiInterface: 'ra0',
   defaultAccessPoint: YI_PAIRED,
   // rtspsvr's streams (yi.md §5): HD 1280x720 and SD 640x360; AAC 8 kHz is yi.md's best
