@@ -5,8 +5,12 @@
  *
  *   avworker-min INPUT OUTPUT
  *
- * It says what it does on stderr, stops cleanly on SIGINT/SIGTERM (the output is
- * finalised), and exits non-zero with a message on any failure.
+ * It says what it does on stderr. SIGINT or SIGTERM stops it cleanly: reading stops, the
+ * output is finalised (an MP4 gets its index, an FLV its duration) and it exits 0; a
+ * second signal abandons the final writes. It exits non-zero with a message on any
+ * failure: 1 for an error, 2 for bad usage, 3 when a network source ends or fails (a
+ * camera's stream has no end: that is a lost source, never success; the output is still
+ * finalised).
  *
  * Copyright camfw authors. SPDX-License-Identifier: GPL-2.0-only
  */
@@ -24,18 +28,28 @@
 
 #define PROG "avworker-min"
 
-static volatile sig_atomic_t stop_requested;
+/* Signals received: the first stops reading, the second also abandons the output. */
+static volatile sig_atomic_t signals;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	if (signals < 2)
+		signals++;
 }
 
-static int interrupt_cb(void *opaque)
+/* Reading blocks on the network: the first signal interrupts it. */
+static int input_interrupted(void *opaque)
 {
 	(void)opaque;
-	return stop_requested;
+	return signals >= 1;
+}
+
+/* Writing finishes the output after the first signal; only a second one interrupts it. */
+static int output_interrupted(void *opaque)
+{
+	(void)opaque;
+	return signals >= 2;
 }
 
 static void say(const char *fmt, ...)
@@ -101,7 +115,7 @@ int main(int argc, char **argv)
 	AVDictionary *in_opts = NULL;
 	struct stream_state *state = NULL;
 	AVPacket *pkt = NULL;
-	int ret, status = 1, header_written = 0;
+	int ret, status = 1, header_written = 0, network_source, lost = 0; /* lost: the read error */
 	int64_t total = 0, dropped = 0;
 	const char *input, *output;
 
@@ -114,6 +128,8 @@ int main(int argc, char **argv)
 	}
 	input = argv[1];
 	output = argv[2];
+	/* a camera's stream, live: it never ends by itself */
+	network_source = strstr(input, "://") != NULL;
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -124,7 +140,7 @@ int main(int argc, char **argv)
 	in = avformat_alloc_context();
 	if (!in)
 		return fail(AVERROR(ENOMEM), "out of memory");
-	in->interrupt_callback.callback = interrupt_cb;
+	in->interrupt_callback.callback = input_interrupted;
 	if (has_prefix(input, "rtsp://")) {
 		/* The camera's RTSP server is local: TCP avoids UDP loss and port juggling. */
 		av_dict_set(&in_opts, "rtsp_transport", "tcp", 0);
@@ -149,7 +165,7 @@ int main(int argc, char **argv)
 		fail(ret, "cannot choose a container for output '%s' (use rtmp://, .flv, .mp4, .mov or .ts)", output);
 		goto end;
 	}
-	out->interrupt_callback.callback = interrupt_cb;
+	out->interrupt_callback.callback = output_interrupted;
 
 	state = calloc(in->nb_streams, sizeof *state);
 	if (!state) {
@@ -217,8 +233,14 @@ int main(int argc, char **argv)
 		AVStream *ist, *ost;
 
 		ret = av_read_frame(in, pkt);
-		if (ret == AVERROR_EOF || (ret < 0 && stop_requested))
+		if (ret < 0 && signals)
 			break;
+		if (ret == AVERROR_EOF && !network_source)
+			break;
+		if (ret < 0 && network_source) {
+			lost = ret;
+			break;
+		}
 		if (ret < 0) {
 			fail(ret, "reading '%s' failed", input);
 			goto end;
@@ -262,6 +284,8 @@ int main(int argc, char **argv)
 	status = 0;
 
 end:
+	if (lost)
+		status = 3;
 	if (header_written) {
 		ret = av_write_trailer(out);
 		if (ret < 0 && status == 0)
@@ -272,9 +296,11 @@ end:
 			if (state[i].out_index >= 0)
 				say("stream #%u: %lld packet(s) copied", i, (long long)state[i].packets);
 	}
-	if (status == 0)
+	if (lost)
+		fail(lost == AVERROR_EOF ? 0 : lost, "lost the source '%s' after %lld packet(s) ('%s' is finalised)", input, (long long)total, output);
+	else if (status == 0)
 		say("done: %lld packet(s) copied, %lld without timestamp dropped%s", (long long)total,
-		    (long long)dropped, stop_requested ? " (stopped by signal)" : "");
+		    (long long)dropped, signals ? " (stopped by signal)" : "");
 	av_packet_free(&pkt);
 	if (out && !(out->oformat->flags & AVFMT_NOFILE))
 		avio_closep(&out->pb);

@@ -132,6 +132,10 @@ export interface BackgroundProcess {
   stderr(): string;
   /** Whether the program has ended. */
   exited(): boolean;
+  /** Sends `signal` and waits, at most `timeoutMs`, for the program to end; its exit code (null: killed by a signal). */
+  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<number | null>;
+  /** Waits, at most `timeoutMs`, for the program to end by itself; its exit code, or undefined if it still runs. */
+  wait(timeoutMs: number): Promise<number | null | undefined>;
   /** Stops the program (SIGTERM) and waits for it to end. */
   stop(): Promise<void>;
 }
@@ -154,9 +158,20 @@ export function startBackground(argv: readonly string[], opts: { cwd?: string } 
     }),
   );
   proc.on('error', (e) => (stderr += `cannot start ${argv[0]}: ${e.message}\n`));
+  const waitEnd = async (timeoutMs: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+    return proc.exitCode !== null || proc.signalCode !== null ? proc.exitCode : undefined;
+  };
   return {
     stderr: () => stderr,
     exited: () => proc.exitCode !== null || proc.signalCode !== null,
+    signal(signal, timeoutMs) {
+      proc.kill(signal);
+      return waitEnd(timeoutMs).then((code) => code ?? null);
+    },
+    wait: (timeoutMs) => waitEnd(timeoutMs),
     async stop() {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       await exited;
