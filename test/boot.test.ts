@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { CAMERAS, MODEL_IDS } from '../scripts/lib/cameras.ts';
 import { readCardRecord } from '../scripts/lib/card.ts';
 import { paths } from '../scripts/lib/paths.ts';
-import { bootCamera, waitForPage } from './qemu/camera.ts';
+import { bootCamera } from './qemu/camera.ts';
 import { hasSyscall } from './qemu/surface/surface.ts';
 import { cardPrograms } from './helpers.ts';
 
@@ -23,11 +23,10 @@ describe('emulated camera boots the card and serves its page', () => {
       const cam = await bootCamera(model, image, busybox);
       // the test configuration has no Wi-Fi settings: the Xiaofang's cloud app keeps the
       // network and its Boa port 80, and camfw's page is on 8080
-      const url = cam.urlOn(model === 'fang' ? 8080 : 80);
+      const guestPort = model === 'fang' ? 8080 : 80;
+      const url = cam.urlOn(guestPort);
       try {
-        const page = await waitForPage(`${url}public/build.txt`, BOOT_TIMEOUT_MS).catch((e: Error) => {
-          throw new Error(`${e.message}\n--- console ---\n${cam.console().slice(-4000)}`);
-        });
+        const page = await cam.cardPage(guestPort, BOOT_TIMEOUT_MS);
         t.diagnostic(`${model}: boot to page ${(page.ms / 1000).toFixed(1)} s`);
         assert.match(page.body, new RegExp(`^model=${model}$`, 'm'));
         assert.ok(page.body.includes(`build=camfw ${record.version} (${record.revision})`), `page is not from this build:\n${page.body}`);

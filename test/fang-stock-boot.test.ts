@@ -9,7 +9,7 @@ import { before, describe, test } from 'node:test';
 import { CAMERAS } from '../scripts/lib/cameras.ts';
 import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { run } from '../scripts/lib/run.ts';
-import { bootCamera, waitForPage, type RunningCamera } from './qemu/camera.ts';
+import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
 
@@ -24,13 +24,6 @@ let busybox: string;
 let dir: string;
 let plainCard: string;
 let wifiCard: string;
-
-async function page(cam: RunningCamera, guestPort: 80 | 8080, timeoutMs = BOOT_TIMEOUT_MS) {
-  // camfw's page, not the stock Boa's
-  return waitForPage(`${cam.urlOn(guestPort)}public/build.txt`, timeoutMs, (body) => /^model=fang$/m.test(body)).catch(async (e: Error) => {
-    throw new Error(`${e.message}\n${await cam.machineState()}\n--- console ---\n${cam.console().slice(-4000)}`);
-  });
-}
 
 /** Whether Boa (the stock web server) answers on the camera's port 80. */
 async function boaAnswers(cam: RunningCamera): Promise<boolean> {
@@ -66,7 +59,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
   test('without Wi-Fi settings the cloud apps keep the network, Boa keeps port 80, camfw serves 8080 and says why', async (t) => {
     const cam = await bootCamera('fang', plainCard, busybox);
     try {
-      await page(cam, 8080);
+      await cam.cardPage(8080);
       assert.ok(await boaAnswers(cam), 'the stock Boa does not answer on port 80');
       const log = await cam.fileLine('/tmp/camfw.log', /lighttpd started on port 8080/);
       assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
@@ -80,7 +73,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       // the cloud app keeps feeding the watchdog and holding the link
       await new Promise((r) => setTimeout(r, 20_000));
       assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
-      await page(cam, 8080, 5_000);
+      await cam.cardPage(8080, 5_000);
     } finally {
       await cam.stop();
     }
@@ -89,7 +82,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
   test('with Wi-Fi settings camfw joins first, then stops the cloud apps and Boa, takes port 80 and feeds the watchdog; a dead feeder reboots the camera', async (t) => {
     const cam = await bootCamera('fang', wifiCard, busybox);
     try {
-      const p = await page(cam, 80);
+      const p = await cam.cardPage(80);
       assert.match(p.body, /^model=fang$/m);
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: feeding the watchdog \(BusyBox watchdog, pid \d+\)/);
       const feeder = /camfw: feeding the watchdog \(BusyBox watchdog, pid (\d+)\)/.exec(log)![1];
@@ -109,14 +102,12 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       assert.equal(await cloudLeft(cam), '');
       assert.ok(cam.linkUp());
       t.diagnostic(`fang: MemAvailable with camfw's services and snx_rtsp_server, the cloud apps stopped: ${await memAvailableKiB(cam)} kB`);
-      await page(cam, 80, 5_000);
+      await cam.cardPage(80, 5_000);
       // nobody feeds snx_wdt (softdog, 8 s) once the feeder dies (SIGKILL: no magic close,
       // as when the OOM killer takes it), and it was not unloaded: the camera reboots
       // within the 60 s that camfw's feeder set (watchdog -T 60, stop-cloud.sh)
       assert.equal((await cam.exec(`kill -9 ${feeder}`)).code, 0);
-      const t0 = Date.now();
-      while (!cam.ended() && Date.now() - t0 < 75_000) await new Promise((r) => setTimeout(r, 250));
-      assert.ok(cam.ended(), 'the camera did not reboot when nothing fed its watchdog');
+      assert.ok(await cam.ended(75_000), 'the camera did not reboot when nothing fed its watchdog');
       assert.match(cam.console(), /softdog: Initiating system reboot/);
     } finally {
       await cam.stop();
@@ -128,7 +119,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     const cam = await bootCamera('fang', card, busybox, { writable: true });
     try {
       await cam.consoleLine(/stock-wifi: wlan0: WPA: 4-Way Handshake failed/, BOOT_TIMEOUT_MS);
-      await page(cam, 8080, (NET_GRACE_S + 60) * 1000);
+      await cam.cardPage(8080, (NET_GRACE_S + 60) * 1000);
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: network: the cloud app keeps the network/);
       assert.match(log, /no route to the gateway on wlan0 for 60 s with the card's Wi-Fi settings/);
       assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
@@ -140,7 +131,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     // the next boot leaves the network to the cloud app until the owner deletes the file
     const again = await bootCamera('fang', card, busybox);
     try {
-      await page(again, 8080);
+      await again.cardPage(8080);
       const log = await again.fileLine('/tmp/camfw.log', /camfw: the cloud app keeps the network/);
       assert.match(log, /camfw's Wi-Fi settings failed before \(NETWORK-FALLBACK\.txt on the card\)/);
       assert.doesNotMatch(again.console(), /stock-call: wpa_supplicant/);
@@ -155,7 +146,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     await putOnP1(card, 'KEEP-CLOUD', '');
     const cam = await bootCamera('fang', card, busybox);
     try {
-      await page(cam, 8080);
+      await cam.cardPage(8080);
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: the cloud app keeps the network: KEEP-CLOUD on the card/);
       assert.doesNotMatch(log, /camfw: stopped/);
       assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);

@@ -12,7 +12,7 @@ import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
 import { makeHomeFlash } from './fixtures/stock-home.ts';
 import { makeYiHomeTree } from './qemu/yi/model.ts';
-import { bootCamera, waitForPage } from './qemu/camera.ts';
+import { bootCamera } from './qemu/camera.ts';
 import { cardPrograms, tmpDir } from './helpers.ts';
 
 let dir: string;
@@ -25,9 +25,7 @@ let busybox: string;
 async function boot(): Promise<string> {
   const cam = await bootCamera('yi', card, busybox, { writable: true, flash: homeImg });
   try {
-    await waitForPage(`${cam.url}public/build.txt`, 180_000).catch((e: Error) => {
-      throw new Error(`${e.message}\n${cam.console().slice(-3000)}`);
-    });
+    await cam.cardPage(80, 180_000);
     // the page can answer before the stock init shows the card's log
     return await cam.consoleLine(/camfw-test: card log shown/);
   } finally {

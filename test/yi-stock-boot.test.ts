@@ -34,12 +34,6 @@ async function boot(card: string, opts: { writable?: boolean; accessPoint?: Acce
   return bootCamera('yi', card, busybox, opts);
 }
 
-async function page(cam: RunningCamera, timeoutMs = BOOT_TIMEOUT_MS) {
-  return waitForPage(`${cam.url}public/build.txt`, timeoutMs).catch(async (e: Error) => {
-    throw new Error(`${e.message}\n${await cam.machineState()}\n--- console ---\n${cam.console().slice(-4000)}`);
-  });
-}
-
 before(async () => {
   busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
   dir = tmpDir('yi-stock');
@@ -52,7 +46,7 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
     // rtspsvr is not stock (yi.md §5): the card brings it, a vendor file
     const cam = await boot(await cardImage('yi', dir, 'rtsp', {}, ['rtspsvr']));
     try {
-      const p = await page(cam);
+      const p = await cam.cardPage();
       t.diagnostic(`yi: boot to page ${(p.ms / 1000).toFixed(1)} s`);
       const calls = (await cam.exec('cat /tmp/stock-calls.log')).output.split('\n').filter(Boolean);
       const at = (re: RegExp) => calls.findIndex((c) => re.test(c));
@@ -92,9 +86,7 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
       // watch_process reboots the camera when rmm dies (yi.md §2c, wp_cmd)
       await cam.exec('killall rmm');
       await cam.consoleLine(/watch_process: rmm is gone: reboot/, 30_000);
-      const t0 = Date.now();
-      while (!cam.ended() && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 250));
-      assert.ok(cam.ended(), 'the camera did not reboot after rmm died');
+      assert.ok(await cam.ended(20_000), 'the camera did not reboot after rmm died');
     } finally {
       await cam.stop();
     }
@@ -126,7 +118,7 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
     const card = await cardImage('yi', dir, 'wifi', { wifi: { ssid: ap.ssid, psk: ap.passphrase, country: 'DE' } });
     const cam = await boot(card, { accessPoint: ap });
     try {
-      await page(cam);
+      await cam.cardPage();
       const calls = (await cam.exec('cat /tmp/stock-calls.log')).output;
       assert.match(calls, /stock-call: wpa_supplicant -B -i ra0 -c \/home\/hd1\/test\/etc\/wpa_supplicant\.conf/);
       assert.match(cam.console(), /stock-wifi: ra0: CTRL-EVENT-CONNECTED - Connection to [0-9a-f]+ completed/);
@@ -141,7 +133,7 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
     try {
       await cam.consoleLine(/stock-wifi: ra0: WPA: 4-Way Handshake failed/, BOOT_TIMEOUT_MS);
       assert.equal(cam.linkUp(), false);
-      const p = await page(cam, (NET_GRACE_S + 60) * 1000);
+      const p = await cam.cardPage(80, (NET_GRACE_S + 60) * 1000);
       assert.match(p.body, /^model=yi$/m);
       const log = await cam.fileLine('/tmp/camfw.log', /reaches its gateway 10\.0\.2\.2 \(the camera's own Wi-Fi settings \(fallback\)\)/);
       assert.match(log, /camfw: network: no route to the gateway on ra0 for 60 s with the card's Wi-Fi settings: falling back to the camera's stock network/);

@@ -1,8 +1,8 @@
 import type { Camera } from '../../scripts/lib/cameras.ts';
 
-/** The Xiaomi Xiaofang: what camfw knows about it (../shared/reference/fang-hacks.md). */
 const MiB = 1024 * 1024;
 
+/** The Xiaomi Xiaofang: what camfw knows about it (../shared/reference/fang-hacks.md). */
 export const camera: Camera = {
   id: 'fang',
   name: 'Xiaomi Xiaofang (iSC5)',

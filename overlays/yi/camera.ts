@@ -1,9 +1,9 @@
 import type { Camera } from '../../scripts/lib/cameras.ts';
 
-/** The YI Home: what camfw knows about it (../shared/reference/yi.md). */
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
+/** The YI Home: what camfw knows about it (../shared/reference/yi.md). */
 export const camera: Camera = {
   id: 'yi',
   name: 'YI Home (hw platform 2)',

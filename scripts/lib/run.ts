@@ -132,9 +132,9 @@ export interface BackgroundProcess {
   stderr(): string;
   /** Whether the program has ended. */
   exited(): boolean;
-  /** Sends `signal` and waits, at most `timeoutMs`, for the program to end; its exit code (null: killed by a signal). */
-  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<number | null>;
-  /** Waits, at most `timeoutMs`, for the program to end by itself; its exit code, or undefined if it still runs. */
+  /** Sends `signal` and waits as `wait` does. */
+  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<number | null | undefined>;
+  /** Waits, at most `timeoutMs`, for the program to end; its exit code (null: killed by a signal), or undefined if it still runs. */
   wait(timeoutMs: number): Promise<number | null | undefined>;
   /** Stops the program (SIGTERM) and waits for it to end. */
   stop(): Promise<void>;
@@ -158,22 +158,23 @@ export function startBackground(argv: readonly string[], opts: { cwd?: string } 
     }),
   );
   proc.on('error', (e) => (stderr += `cannot start ${argv[0]}: ${e.message}\n`));
-  const waitEnd = async (timeoutMs: number) => {
+  const ended = () => proc.exitCode !== null || proc.signalCode !== null;
+  const wait = async (timeoutMs: number) => {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
     clearTimeout(timer);
-    return proc.exitCode !== null || proc.signalCode !== null ? proc.exitCode : undefined;
+    return ended() ? proc.exitCode : undefined;
   };
   return {
     stderr: () => stderr,
-    exited: () => proc.exitCode !== null || proc.signalCode !== null,
+    exited: ended,
     signal(signal, timeoutMs) {
       proc.kill(signal);
-      return waitEnd(timeoutMs).then((code) => code ?? null);
+      return wait(timeoutMs);
     },
-    wait: (timeoutMs) => waitEnd(timeoutMs),
+    wait,
     async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      if (!ended()) proc.kill('SIGTERM');
       await exited;
     },
   };

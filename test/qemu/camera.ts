@@ -130,10 +130,10 @@ export interface RunningCamera {
   exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
   /** Whether the camera's radio link is up now. */
   linkUp(): boolean;
-  /** Whether the emulator has ended (the camera rebooted or powered off). */
-  ended(): boolean;
-  /** What QEMU says of the machine (running, paused and why), for failure messages. */
-  machineState(): Promise<string>;
+  /** Waits for camfw's own /public/build.txt (model=MODEL) on the camera's port; failing, says what QEMU and the console show. */
+  cardPage(guestPort?: 80 | 8080, timeoutMs?: number): Promise<{ body: string; ms: number }>;
+  /** Whether the emulator has ended (the camera rebooted or powered off), waiting up to `timeoutMs` for it. */
+  ended(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -253,6 +253,14 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     cleanups.push(() => qemu.stop());
     const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
     cleanups.push(() => qmp.close());
+    // what QEMU says of the machine (running, paused and why), for failure messages
+    const machineState = () =>
+      qemu.exited()
+        ? Promise.resolve('QEMU has exited')
+        : qmp.command('query-status').then(
+            (r) => `QEMU: ${JSON.stringify(r)}`,
+            (e: Error) => `QEMU: ${e.message}`,
+          );
     await qmp.command('set_link', { name: 'net0', up: false });
     await qmp.command('cont');
 
@@ -324,14 +332,12 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         }
       },
       linkUp: () => link,
-      ended: () => qemu.exited(),
-      machineState: () =>
-        qemu.exited()
-          ? Promise.resolve('QEMU has exited')
-          : qmp.command('query-status').then(
-              (r) => `QEMU: ${JSON.stringify(r)}`,
-              (e: Error) => `QEMU: ${e.message}`,
-            ),
+      cardPage: (guestPort = 80, timeoutMs = 120_000) =>
+        // camfw's page, not another server's (the Xiaofang's Boa answers every path)
+        waitForPage(`http://127.0.0.1:${guestPort === 80 ? port : altPort}/public/build.txt`, timeoutMs, (body) => new RegExp(`^model=${model}$`, 'm').test(body)).catch(async (e: Error) => {
+          throw new Error(`${e.message}\n${await machineState()}\n--- console ---\n${readConsole().slice(-4000)}`);
+        }),
+      ended: async (timeoutMs = 0) => (await qemu.wait(timeoutMs)) !== undefined,
       stop,
     };
   } catch (e) {
