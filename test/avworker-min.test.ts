@@ -1,73 +1,121 @@
-// avworker-min against a real RTSP server (GStreamer's, from Debian), as an ARM926 under
-// qemu-arm with the YI's kernel version: a stop by signal finalises the output and is
-// success; a source that goes away is never success, and what was written still plays.
+// avworker-min's one-shot form (INPUT OUTPUT) against a real RTSP server (GStreamer's, from
+// Debian) and files host ffmpeg made, as an ARM926 under qemu-arm: the picture size comes
+// from the SPS (the libraries have no decoder), AAC in MPEG-TS works, a stop by signal
+// finalises the output and is success, a source that goes away is never success, and bad
+// settings are refused with the reason.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { run, startBackground, type BackgroundProcess } from '../scripts/lib/run.ts';
+import { run, type BackgroundProcess } from '../scripts/lib/run.ts';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
-import { cardPrograms, tmpDir } from './helpers.ts';
+import { avworkerMin, probeMedia, startAvworker, waitFor } from './avworker.ts';
+import { tmpDir } from './helpers.ts';
 
-let avw: string;
 let dir: string;
 let sensor: Sensor | undefined;
 let url: string;
 
-/** avworker-min INPUT OUTPUT in the background, once OUTPUT has grown past `bytes`. */
-async function startPulling(output: string, bytes = 20_000): Promise<BackgroundProcess> {
-  const p = startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', avw, url, output]);
-  const t0 = Date.now();
-  while (!(fs.existsSync(output) && fs.statSync(output).size > bytes)) {
-    if (p.exited() || Date.now() - t0 > 60_000) {
-      await p.stop();
-      throw new Error(`avworker-min wrote no ${output}:\n${p.stderr()}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+/**
+ * avworker-min INPUT OUTPUT in the background, 3 s after it started writing (the sensor
+ * sends a keyframe every 2 s; a file is written in blocks of 256 KB, so its size says little).
+ */
+async function startPulling(input: string, output: string): Promise<BackgroundProcess> {
+  const p = await startAvworker([input, output]);
+  try {
+    await waitFor(`avworker-min writing ${output}`, () => p.stderr().includes('output: writing') || p.exited() || undefined, 60_000);
+  } catch (e) {
+    await p.stop();
+    throw e;
   }
+  if (p.exited()) throw new Error(`avworker-min wrote no ${output}:\n${p.stderr()}`);
+  await new Promise((r) => setTimeout(r, 3000));
   return p;
 }
 
-/** What ffprobe reads in a file: its duration and streams. */
-async function playable(file: string): Promise<{ duration: number; codecs: string[] }> {
-  const r = await run(['ffprobe', '-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', file]);
-  const j = JSON.parse(r.stdout) as { format: { duration?: string }; streams: Array<{ codec_name: string }> };
-  return { duration: Number(j.format.duration ?? 0), codecs: j.streams.map((s) => s.codec_name).sort() };
-}
-
 before(async () => {
-  avw = path.join((await cardPrograms('yi')).built.get('avworker-min')!.stageDir, 'usr/bin/avworker-min');
-  dir = tmpDir('avworker-rtsp');
-  sensor = await startSensor(['/cam=640x360@15/aac']);
-  url = `rtsp://127.0.0.1:${sensor.ports[0]}/cam`;
+  dir = tmpDir('avworker-once');
+  sensor = await startSensor(['/cam=640x360@15/aac+/hd=1280x720@15/pcma+/fhd=1920x1080@15/none']);
+  url = `rtsp://127.0.0.1:${sensor.ports[0]}`;
 });
 after(() => sensor?.stop());
 
-describe('avworker-min with a live RTSP source', () => {
+describe('avworker-min INPUT OUTPUT', () => {
+  for (const [name, width, height, audio] of [
+    ['cam', 640, 360, 'aac'],
+    ['hd', 1280, 720, 'pcm_alaw'],
+    ['fhd', 1920, 1080, undefined],
+  ] as const)
+    test(`learns ${width}x${height} from the SPS, without a decoder, and writes what arrived`, async () => {
+      const output = path.join(dir, `${name}.flv`);
+      const p = await startPulling(`${url}/${name}`, output);
+      assert.equal(await p.signal('SIGTERM', 30_000), 0, p.stderr());
+      assert.match(p.stderr(), new RegExp(`input: rtsp, video h264 ${width}x${height}`));
+      const got = await probeMedia(output);
+      assert.deepEqual(got.video, { codec: 'h264', width, height, fps: '15/1' });
+      assert.equal(got.audio?.codec, audio);
+    });
+
   for (const [signal, ext] of [['SIGTERM', 'mp4'], ['SIGINT', 'flv']] as const)
     test(`${signal} finalises the ${ext.toUpperCase()} and exits 0`, async () => {
       const output = path.join(dir, `stopped.${ext}`);
-      const p = await startPulling(output);
-      await new Promise((r) => setTimeout(r, 2000));
+      const p = await startPulling(`${url}/cam`, output);
       const code = await p.signal(signal, 30_000);
       assert.equal(code, 0, p.stderr());
-      assert.match(p.stderr(), /done: \d+ packet\(s\) copied, \d+ without timestamp dropped \(stopped by signal\)/);
-      const got = await playable(output);
-      assert.deepEqual(got.codecs, ['aac', 'h264']);
+      assert.match(p.stderr(), /done: \d+ video frame\(s\) read, \d+ packet\(s\) without a timestamp dropped \(stopped by signal\)/);
+      const got = await probeMedia(output);
+      assert.deepEqual([got.video?.codec, got.audio?.codec], ['h264', 'aac']);
       assert.ok(got.duration > 1, `${output} lasts ${got.duration} s: not finalised`);
     });
 
+  test('MPEG-TS with AAC in ADTS and the SPS only in the stream: MP4 and FLV with the right rate', async () => {
+    const ts = path.join(dir, 'in.ts');
+    await run(['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
+      '-t', '4', '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '15', '-c:a', 'aac', '-ac', '1', '-f', 'mpegts', ts]);
+    for (const ext of ['mp4', 'flv']) {
+      const output = path.join(dir, `from-ts.${ext}`);
+      const r = await run(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', await avworkerMin(), ts, output]);
+      assert.match(r.stderr, /the SPS and PPS came in the stream/);
+      const got = await probeMedia(output);
+      assert.deepEqual(got.video, { codec: 'h264', width: 320, height: 240, fps: '15/1' });
+      assert.deepEqual(got.audio, { codec: 'aac', sampleRate: 16000 });
+      // the first keyframe goes by before the first audio packet gives the AAC's rate: 1 s of 4 is left out
+      assert.ok(got.duration > 2.5, `${output} lasts ${got.duration} s`);
+    }
+  });
+
+  test('bad settings are refused with the setting, the place and the reason, and nothing is written', async () => {
+    const conf = path.join(dir, 'bad.conf');
+    const cases: Array<[string[], RegExp]> = [
+      [['--input=rtsp://127.0.0.1/x', '--rtmp=http://example.com/live'], /rtmp: 'http:\/\/example.com\/live' is not a rtmp:\/\/ URL/],
+      [['--input=rtsp://127.0.0.1/x', '--record=relative/dir'], /record: 'relative\/dir' is not an absolute path/],
+      [['--input=rtsp://127.0.0.1/x', '--record=/tmp/x', '--segment-seconds=5'], /segment-seconds: '5' is not a whole number of seconds from 10 to 3600/],
+      [['--input=rtsp://127.0.0.1/x', '--record=/tmp/caf\u00e9'], /record: '\/tmp\/caf\u00e9' holds spaces, control or non-ASCII characters/],
+      [['--input=rtsp://127.0.0.1/x', `--rtmp=rtmp://h/live/${'k'.repeat(2000)}`], /rtmp: longer than 1023 bytes/],
+      [['--input=rtsp://127.0.0.1/x', '--rtmp-audio=aac'], /rtmp-audio: 'aac' is not copy or none/],
+      [['--config', conf], /bad.conf line 3: colour: unknown setting/],
+      [['--config', conf + '.missing'], /cannot read settings file/],
+      [['--input=rtsp://127.0.0.1/x y'], /input: 'rtsp:\/\/127.0.0.1\/x y' holds spaces, control or non-ASCII characters/],
+      [['--input=rtsp://127.0.0.1/x', '--rtmp=rtmp://h/a/k', '--record=/tmp/r', '--keep-free-mb=0'], /keep-free-mb: '0' is not a whole number of MB/],
+    ];
+    fs.writeFileSync(conf, '# the UI writes this\ninput=rtsp://127.0.0.1/x\ncolour=red\n');
+    for (const [args, message] of cases) {
+      const r = await run(['qemu-arm', '-cpu', 'arm926', await avworkerMin(), ...args], { allowFail: true });
+      assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+
   test('a source that goes away is not success, and the recording still plays', async () => {
     const output = path.join(dir, 'lost.mp4');
-    const p = await startPulling(output);
-    await new Promise((r) => setTimeout(r, 2000));
+    const p = await startPulling(`${url}/cam`, output);
     await sensor!.stop();
     sensor = undefined;
     const code = await p.wait(60_000);
     assert.equal(code, 3, `exit ${code}:\n${p.stderr()}`);
-    assert.match(p.stderr(), /error: lost the source 'rtsp:\/\/127\.0\.0\.1:\d+\/cam' after \d+ packet\(s\)/);
+    assert.match(p.stderr(), /error: lost the source 'rtsp:\/\/127\.0\.0\.1:\d+\/cam' after \d+ video frame\(s\)/);
     assert.doesNotMatch(p.stderr(), /done:/);
-    const got = await playable(output);
+    const got = await probeMedia(output);
     assert.ok(got.duration > 1, `${output} lasts ${got.duration} s: not finalised`);
   });
 });

@@ -10,32 +10,34 @@ import type { Recipe } from '../../scripts/lib/recipe.ts';
  */
 export const OWN_C_FLAGS = ['-std=gnu99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror'];
 
-/** Our own remuxer (source beside this file): RTSP in, RTMP or recordings out, stream copy. */
+/** Our own stream worker (the C files beside this one): RTSP in, RTMP push and recordings out, stream copy. */
 export const avworkerMin: Recipe = {
   name: 'avworker-min',
   version: '0.1.0',
   license: 'GPL-2.0-only',
-  licenseFiles: ['avworker-min.c'],
+  licenseFiles: ['main.c'],
   depends: ['ffmpeg'],
   programs: [{ path: 'usr/bin/avworker-min' }],
   async build(ctx) {
     const out = path.join(ctx.destDir, 'usr/bin/avworker-min');
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    const source = path.join(ctx.srcDir, 'avworker-min.c');
-    await ctx.run('check-c99', ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, '-isystem', path.join(ctx.sysroot, 'usr/include'), source]);
+    const sources = fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(ctx.srcDir, f));
+    await ctx.run('check-c99', ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, '-isystem', path.join(ctx.sysroot, 'usr/include'), ...sources]);
     await ctx.run('build', [
       ctx.env.CC,
       ...ctx.env.CFLAGS.split(' '),
       ...OWN_C_FLAGS,
       '-isystem',
       path.join(ctx.sysroot, 'usr/include'),
-      source,
+      ...sources,
+      '-pthread',
       `-L${path.join(ctx.sysroot, 'usr/lib')}`,
       ...ctx.env.LDFLAGS.split(' '),
       '-lavformat',
       '-lavcodec',
       '-lavutil',
       '-lm',
+      '-pthread',
       '-o',
       out,
     ]);

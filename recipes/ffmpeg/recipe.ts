@@ -3,22 +3,24 @@ import type { BuildContext, Recipe } from '../../scripts/lib/recipe.ts';
 
 /**
  * Exactly the components a camera needs to take its own RTSP stream (H.264 with AAC or
- * G.711) and remux it, with stream copy, to RTMP/FLV and to MP4, MOV or MPEG-TS segment
- * files. The h264 decoder is there only because stream probing needs it to learn the
- * picture size.
+ * G.711) and remux it, with stream copy, to RTMP/FLV and to MP4, MOV or MPEG-TS files. No
+ * decoder: avworker-min reads the picture size from the SPS instead of decoding frames.
  */
 export const FFMPEG_COMPONENTS = {
   protocol: ['file', 'pipe', 'tcp', 'udp', 'rtp', 'rtmp'],
   demuxer: ['rtsp', 'sdp', 'flv', 'mov', 'mpegts'],
-  muxer: ['flv', 'mp4', 'mov', 'mpegts', 'segment'],
+  muxer: ['flv', 'mp4', 'mov', 'mpegts'],
   parser: ['h264', 'aac'],
-  bsf: ['h264_mp4toannexb', 'aac_adtstoasc', 'extract_extradata'],
-  decoder: ['h264'],
+  bsf: ['h264_mp4toannexb', 'aac_adtstoasc'],
 };
 
-/** What the optional ffmpeg program adds: transcoding G.711 to AAC for RTMP ingests that want AAC. */
+/**
+ * What the optional ffmpeg program adds: the h264 decoder its stream probing needs to
+ * learn the picture size, and transcoding G.711 to AAC for RTMP ingests that want AAC.
+ */
 export const CLI_COMPONENTS = {
-  decoder: ['pcm_alaw', 'pcm_mulaw', 'aac'],
+  decoder: ['h264', 'pcm_alaw', 'pcm_mulaw', 'aac'],
+  muxer: ['segment'],
   encoder: ['aac'],
   filter: ['aresample', 'aformat', 'anull'],
 };
@@ -48,6 +50,8 @@ function configure(ctx: BuildContext, components: Array<Record<string, string[]>
     '--disable-shared',
     '--disable-everything',
     '--disable-autodetect',
+    // only the MPEG-TS demuxer's service names use it, and musl's iconv is 150 KB
+    '--disable-iconv',
     '--disable-doc',
     '--disable-debug',
     '--disable-avdevice',

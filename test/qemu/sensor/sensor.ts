@@ -13,7 +13,9 @@ export interface Sensor {
 /**
  * Starts the cameras' image sensor: GStreamer's RTSP server (Debian's, run by Debian's
  * /usr/bin/python3), one server per entry of `servers`, each
- * "PATH=WIDTHxHEIGHT@FPS/AUDIO[+PATH=...]" (AUDIO: aac, pcma, pcmu or none).
+ * "[PORT:]PATH=WIDTHxHEIGHT@FPS/AUDIO[/busy][+PATH=...]" (AUDIO: aac, pcma, pcmu or none;
+ * busy: a detailed picture that takes the whole bitrate; PORT: a fixed port, so that a
+ * restarted sensor is the same source).
  */
 export async function startSensor(servers: string[], timeoutMs = 20_000): Promise<Sensor> {
   const proc = startBackground(['/usr/bin/python3', SCRIPT, ...servers]);
