@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
+import { freePort } from '../helpers.ts';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
@@ -21,14 +22,6 @@ export interface RtmpServer {
   stop(): Promise<void>;
   /** Starts it again on the same ports after stop(). */
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function accepts(port: number): Promise<boolean> {
