@@ -86,6 +86,21 @@ void params_from_packet(struct source *src, enum kind kind, const AVPacket *pkt)
 /* "h264 1920x1080", "pcm_alaw 8000 Hz mono" */
 void params_describe(const AVCodecParameters *par, char *buf, size_t size);
 
+/* --------------------------------------------------------------- picture.c */
+
+struct picture {
+	AVPacket *pkt; /* the picture being gathered */
+	int key;
+};
+
+/*
+ * Adds a piece of the H.264 stream (copied). When it starts a new picture, the previous
+ * one, whole and flagged if it is a keyframe, is moved to `out` and 1 is returned.
+ */
+int picture_add(struct picture *p, const AVPacket *in, AVPacket *out);
+/* Forgets the picture being gathered (the source was lost). */
+void picture_reset(struct picture *p);
+
 /* ---------------------------------------------------------------- output.c */
 
 enum out_state { OUT_OFF, OUT_WAITING, OUT_CONNECTING, OUT_RUNNING, OUT_FULL, OUT_FAILED, OUT_STOPPED };
@@ -171,6 +186,8 @@ struct worker {
 	time_t input_error_time;
 	char video[64], audio[64];
 	struct output push, record;
+	struct picture picture;
+	AVPacket *frame; /* a whole picture, out of `picture` */
 	int64_t started_us;
 };
 

@@ -153,6 +153,7 @@ static void close_input(struct worker *w)
 	avformat_close_input(&w->src.ctx);
 	w->src.deadline = 0;
 	w->src.ready = 0;
+	picture_reset(&w->picture);
 }
 
 /* Ends an output's stream properly (source lost, or stopping): it starts again with the source. */
@@ -274,7 +275,7 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 static void handle_packet(struct worker *w, AVPacket *pkt)
 {
 	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
-	int key;
+	int key, ret;
 
 	if (pkt->stream_index != w->src.index[VIDEO] && pkt->stream_index != w->src.index[AUDIO])
 		return;
@@ -283,10 +284,20 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 		w->dropped++;
 		return;
 	}
-	if (pkt->dts == AV_NOPTS_VALUE)
-		pkt->dts = pkt->pts;
 	if (pkt->pts == AV_NOPTS_VALUE)
 		pkt->pts = pkt->dts;
+	if (kind == VIDEO && w->src.ctx->streams[pkt->stream_index]->codecpar->codec_id == AV_CODEC_ID_H264) {
+		ret = picture_add(&w->picture, pkt, w->frame);
+		if (ret < 0) {
+			input_set_error(w, ret, "cannot gather a picture");
+			return;
+		}
+		if (ret == 0)
+			return;
+		pkt = w->frame;
+	}
+	if (pkt->dts == AV_NOPTS_VALUE)
+		pkt->dts = pkt->pts;
 	w->input_bytes += pkt->size;
 	if (kind == VIDEO)
 		w->input_frames++;
@@ -307,6 +318,8 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 	key = kind == VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
 	feed(w, &w->push, kind, pkt, key);
 	feed(w, &w->record, kind, pkt, key);
+	if (pkt == w->frame)
+		av_packet_unref(w->frame);
 }
 
 static void idle_until(struct worker *w, int64_t t)
@@ -370,7 +383,8 @@ int main(int argc, char **argv)
 	backoff_init(&input_backoff, 1000000, (int64_t)settings.retry_max_seconds * 1000000);
 	network = strstr(settings.input, "://") != NULL;
 	pkt = av_packet_alloc();
-	if (!pkt)
+	w.frame = av_packet_alloc();
+	if (!pkt || !w.frame)
 		return 1;
 
 	while (!signals) {
@@ -447,6 +461,8 @@ int main(int argc, char **argv)
 		say("done: %lld video frame(s) read, %lld packet(s) without a timestamp dropped%s", (long long)w.input_frames,
 		    (long long)w.dropped, signals ? " (stopped by signal)" : "");
 	av_packet_free(&pkt);
+	av_packet_free(&w.frame);
+	av_packet_free(&w.picture.pkt);
 	av_packet_free(&w.push.scratch);
 	av_packet_free(&w.record.scratch);
 	avformat_network_deinit();

@@ -34,7 +34,7 @@ static int connect_now(struct output *o)
 	o->deadline = now_us() + CONNECT_TIMEOUT_US;
 	ret = avformat_alloc_output_context2(&ctx, NULL, o->format, o->url);
 	if (ret < 0 || !ctx) {
-		what = "cannot choose a container (use rtmp://, .flv, .mp4, .mov or .ts)";
+		what = "cannot choose a container (use rtmp://, .flv, .mp4 or .mov)";
 		ret = ret < 0 ? ret : AVERROR(EINVAL);
 		goto fail;
 	}

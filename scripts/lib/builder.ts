@@ -7,7 +7,7 @@ import { sha256 } from './hash.ts';
 import { hostToolsIdentity } from './host-deps.ts';
 import { holdShared, whenAlone, withLock } from './lock.ts';
 import { log, step } from './log.ts';
-import { applyDebianPatches } from './patches.ts';
+import { applyDebianPatches, applyPatch } from './patches.ts';
 import { paths } from './paths.ts';
 import type { BuildContext, Recipe } from './recipe.ts';
 import { run } from './run.ts';
@@ -195,6 +195,7 @@ async function compile(p: PlannedRecipe, tc: Toolchain, plan: PlannedRecipe[], j
     await run(['tar', '-xf', archive, '-C', srcDir, '--strip-components=1'], { logFile: path.join(logDir, 'extract.log') });
     date = newestMtime(srcDir);
     if (r.debianPatches) date = Math.max(date, await applyDebianPatches(r.debianPatches, srcDir, path.join(logDir, 'patch.log')));
+    for (const own of r.ownPatches ?? []) await applyPatch(path.join(recipeDir(r), own.file), srcDir, path.join(logDir, 'patch.log'));
   } else {
     fs.cpSync(recipeDir(r), srcDir, { recursive: true });
     date = await commitDate(r);

@@ -31,7 +31,9 @@ export function packageInfo(r: Recipe): PackageInfo {
       ? (r.debianPatches.apply.length
           ? `from Debian ${r.debianPatches.package} ${r.debianPatches.version} (${r.debianPatches.file}, sha256 ${r.debianPatches.sha256}): ` +
             r.debianPatches.apply.map((a) => `${a.name} (${a.why})`).join('; ')
-          : 'none') + `. ${r.debianPatches.note}`
+          : 'none') +
+        `. ${r.debianPatches.note}` +
+        (r.ownPatches ?? []).map((o) => `. camfw's own: ${o.file} (${o.why})`).join('')
       : undefined,
   };
 }

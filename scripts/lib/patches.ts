@@ -42,6 +42,11 @@ export function fetchDebianPatches(p: DebianPatches): Promise<string> {
   return ensureDownload(p.file, p.sha256, [packagingOrigin(p)]);
 }
 
+/** `patch -p1` as every patch is applied: refusing reversed or already-applied hunks, leaving no .orig files. */
+export function applyPatch(file: string, srcDir: string, logFile: string) {
+  return run(['patch', '-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-d', srcDir, '-i', file], { logFile });
+}
+
 /**
  * Applies the named patches to `srcDir` in order (`patch -p1`, refusing reversed or
  * already-applied hunks and leaving no .orig files). Returns the newest patch's date, so
@@ -58,7 +63,7 @@ export async function applyDebianPatches(p: DebianPatches, srcDir: string, logFi
     for (const m of members) {
       const file = path.join(dir, m);
       newest = Math.max(newest, Math.floor(fs.statSync(file).mtimeMs / 1000));
-      await run(['patch', '-p1', '--batch', '--forward', '--no-backup-if-mismatch', '-d', srcDir, '-i', file], { logFile });
+      await applyPatch(file, srcDir, logFile);
     }
     return newest;
   } finally {

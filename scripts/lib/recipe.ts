@@ -48,6 +48,8 @@ export interface Recipe {
   source?: SourceSpec;
   /** Fixes from Debian's packaging of this version (CVE fixes), applied after unpacking. */
   debianPatches?: DebianPatches;
+  /** camfw's own changes to the source (files in the recipe directory), applied after Debian's, each with the reason. */
+  ownPatches?: Array<{ file: string; why: string }>;
   /**
    * The oldest gcc that builds this recipe, and why. A toolchain with an older compiler
    * (the vendor SDKs' gcc 4.4 and 4.5) is refused before any work.
