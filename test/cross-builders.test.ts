@@ -131,7 +131,7 @@ describe('our own C', () => {
   test('is held to gnu99 on every build: a C11 construct fails the build, naming it', async () => {
     const src = path.join(dir, 'c11');
     fs.cpSync(recipeDir(avworkerMin), src, { recursive: true });
-    fs.appendFileSync(path.join(src, 'avworker-min.c'), '\n_Static_assert(sizeof(int) >= 4, "int is at least 32 bits");\n');
+    fs.appendFileSync(path.join(src, 'main.c'), '\n_Static_assert(sizeof(int) >= 4, "int is at least 32 bits");\n');
     const c11: Recipe = { ...avworkerMin, name: 'camfw-test-c11', dir: src };
     RECIPES.push(c11);
     added.push(c11);

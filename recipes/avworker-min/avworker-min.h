@@ -83,7 +83,9 @@ int params_from_extradata(AVCodecParameters *par);
  * Sets src->ready when every stream can be written.
  */
 void params_from_packet(struct source *src, enum kind kind, const AVPacket *pkt);
-/* "h264 1920x1080", "pcm_alaw 8000 Hz mono" */
+/* AAC's sample rate, channels and AudioSpecificConfig from an ADTS header. */
+void params_from_adts(AVCodecParameters *par, const AVPacket *pkt);
+/* "h264 1920x1080", "pcm_alaw 8000 Hz 1 ch" */
 void params_describe(const AVCodecParameters *par, char *buf, size_t size);
 
 /* --------------------------------------------------------------- picture.c */
@@ -98,6 +100,8 @@ struct picture {
  * one, whole and flagged if it is a keyframe, is moved to `out` and 1 is returned.
  */
 int picture_add(struct picture *p, const AVPacket *in, AVPacket *out);
+/* The picture being gathered, at the end of a file: 1 if there was one. */
+int picture_flush(struct picture *p, AVPacket *out);
 /* Forgets the picture being gathered (the source was lost). */
 void picture_reset(struct picture *p);
 
@@ -177,6 +181,9 @@ int record_make_room(struct output *o, int64_t need);
 
 /* ---------------------------------------------------------------- status.c */
 
+/* Packets held while the parameters are learnt: 2 s of 15 fps video with its audio. */
+#define HELD_MAX 96
+
 struct worker {
 	struct settings *settings;
 	struct source src;
@@ -188,6 +195,8 @@ struct worker {
 	struct output push, record;
 	struct picture picture;
 	AVPacket *frame; /* a whole picture, out of `picture` */
+	AVPacket *held_pkt[HELD_MAX]; /* waiting for the streams' parameters */
+	int held;
 	int64_t started_us;
 };
 

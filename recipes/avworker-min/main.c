@@ -146,6 +146,8 @@ static int open_input(struct worker *w)
 	return 0;
 }
 
+static void release_held(struct worker *w, int write);
+
 static void close_input(struct worker *w)
 {
 	/* the server may be gone: TEARDOWN gets a second, not the socket's timeout */
@@ -154,6 +156,7 @@ static void close_input(struct worker *w)
 	w->src.deadline = 0;
 	w->src.ready = 0;
 	picture_reset(&w->picture);
+	release_held(w, 0);
 }
 
 /* Ends an output's stream properly (source lost, or stopping): it starts again with the source. */
@@ -272,10 +275,52 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 	}
 }
 
+static void write_packet(struct worker *w, const AVPacket *pkt)
+{
+	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
+	int key = kind == VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
+	if (pkt->stream_index != w->src.index[VIDEO] && pkt->stream_index != w->src.index[AUDIO])
+		return; /* an audio stream left out while it was held */
+	feed(w, &w->push, kind, pkt, key);
+	feed(w, &w->record, kind, pkt, key);
+}
+
+/*
+ * Until every stream's parameters are known (an SPS in the stream, an ADTS header), its
+ * packets wait here, so that the first keyframe is not lost; the oldest go when it is full.
+ */
+static void hold(struct worker *w, const AVPacket *pkt)
+{
+	if (w->held == HELD_MAX) {
+		av_packet_free(&w->held_pkt[0]);
+		memmove(w->held_pkt, w->held_pkt + 1, (HELD_MAX - 1) * sizeof w->held_pkt[0]);
+		w->held--;
+		w->dropped++;
+	}
+	w->held_pkt[w->held] = av_packet_clone(pkt);
+	if (w->held_pkt[w->held])
+		w->held++;
+}
+
+/* Writes (or, with the source lost, forgets) the packets held. */
+static void release_held(struct worker *w, int write)
+{
+	for (int i = 0; i < w->held; i++) {
+		if (write)
+			write_packet(w, w->held_pkt[i]);
+		av_packet_free(&w->held_pkt[i]);
+	}
+	w->held = 0;
+}
+
+static void take_packet(struct worker *w, AVPacket *pkt);
+static int adts_frames(struct worker *w, const AVPacket *pkt);
+
+/* A packet as the demuxer gives it: the pieces of an H.264 picture are gathered first. */
 static void handle_packet(struct worker *w, AVPacket *pkt)
 {
 	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
-	int key, ret;
+	int ret;
 
 	if (pkt->stream_index != w->src.index[VIDEO] && pkt->stream_index != w->src.index[AUDIO])
 		return;
@@ -292,10 +337,66 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 			input_set_error(w, ret, "cannot gather a picture");
 			return;
 		}
-		if (ret == 0)
-			return;
-		pkt = w->frame;
+		if (ret == 1) {
+			take_packet(w, w->frame);
+			av_packet_unref(w->frame);
+		}
+		return;
 	}
+	if (kind == AUDIO && adts_frames(w, pkt))
+		return;
+	take_packet(w, pkt);
+}
+
+/*
+ * MPEG-TS carries AAC as ADTS, several frames to a PES packet; FLV and MP4 want one frame
+ * a packet. Splits such a packet (ISO/IEC 13818-7 6.2: aac_frame_length, 1024 samples a
+ * frame); 0 when it is not one.
+ */
+static int adts_frames(struct worker *w, const AVPacket *pkt)
+{
+	const AVStream *st = w->src.ctx->streams[pkt->stream_index];
+	const uint8_t *p = pkt->data;
+	int at = 0, n = 0, rate = st->codecpar->sample_rate;
+	AVPacket *frame;
+
+	if (st->codecpar->codec_id != AV_CODEC_ID_AAC || pkt->size < 7 || p[0] != 0xff || (p[1] & 0xf0) != 0xf0)
+		return 0;
+	if ((((p[3] & 3) << 11) | (p[4] << 3) | (p[5] >> 5)) >= pkt->size)
+		return 0; /* one frame: as it is */
+	frame = av_packet_alloc();
+	if (!frame)
+		return 0;
+	while (at + 7 <= pkt->size && p[at] == 0xff && (p[at + 1] & 0xf0) == 0xf0) {
+		int len = ((p[at + 3] & 3) << 11) | (p[at + 4] << 3) | (p[at + 5] >> 5);
+		if (len < 7 || at + len > pkt->size)
+			break;
+		if (av_packet_ref(frame, pkt) < 0)
+			break;
+		frame->data += at;
+		frame->size = len;
+		if (!rate) { /* the first frame tells: the offsets of the others need it */
+			params_from_adts(st->codecpar, frame);
+			rate = st->codecpar->sample_rate;
+		}
+		if (rate) {
+			int64_t offset = av_rescale_q((int64_t)n * 1024, (AVRational){ 1, rate }, st->time_base);
+			frame->pts = pkt->pts + offset;
+			frame->dts = pkt->dts == AV_NOPTS_VALUE ? frame->pts : pkt->dts + offset;
+		}
+		take_packet(w, frame);
+		av_packet_unref(frame);
+		at += len;
+		n++;
+	}
+	av_packet_free(&frame);
+	return 1;
+}
+
+/* A whole picture, or an audio packet: counted, held until the parameters are known, written. */
+static void take_packet(struct worker *w, AVPacket *pkt)
+{
+	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
 	if (pkt->dts == AV_NOPTS_VALUE)
 		pkt->dts = pkt->pts;
 	w->input_bytes += pkt->size;
@@ -303,8 +404,10 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 		w->input_frames++;
 	if (!w->src.ready) {
 		params_from_packet(&w->src, kind, pkt);
-		if (!w->src.ready)
+		if (!w->src.ready) {
+			hold(w, pkt);
 			return;
+		}
 		describe_input(w);
 		say("input: ready: video %s%s%s", w->video, w->audio[0] ? ", audio " : "", w->audio);
 		if (w->push.state != OUT_OFF && w->push.with_audio && w->src.index[AUDIO] >= 0) {
@@ -314,12 +417,9 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 				    "the stream: set rtmp-audio=none for them", avcodec_get_name(audio));
 		}
 		status_write(w, 1);
+		release_held(w, 1);
 	}
-	key = kind == VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
-	feed(w, &w->push, kind, pkt, key);
-	feed(w, &w->record, kind, pkt, key);
-	if (pkt == w->frame)
-		av_packet_unref(w->frame);
+	write_packet(w, pkt);
 }
 
 static void idle_until(struct worker *w, int64_t t)
@@ -413,8 +513,13 @@ int main(int argc, char **argv)
 		w.src.deadline = 0;
 		if (ret < 0 && signals)
 			break;
-		if (ret == AVERROR_EOF && !network)
+		if (ret == AVERROR_EOF && !network) {
+			if (picture_flush(&w.picture, w.frame)) {
+				take_packet(&w, w.frame);
+				av_packet_unref(w.frame);
+			}
 			break;
+		}
 		if (ret < 0) {
 			char shown[URL_MAX];
 			redacted(settings.input, 1, shown, sizeof shown);

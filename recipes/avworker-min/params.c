@@ -240,7 +240,7 @@ static void video_from_packet(AVCodecParameters *par, const AVPacket *pkt)
 }
 
 /* ADTS header (ISO/IEC 13818-7 6.2): rate index and channels; the AudioSpecificConfig. */
-static void aac_from_adts(AVCodecParameters *par, const AVPacket *pkt)
+void params_from_adts(AVCodecParameters *par, const AVPacket *pkt)
 {
 	static const int rates[13] = { 96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350 };
 	const uint8_t *p = pkt->data;
@@ -277,7 +277,7 @@ void params_from_packet(struct source *src, enum kind kind, const AVPacket *pkt)
 	if (kind == VIDEO && video->codec_id == AV_CODEC_ID_H264 && !video->width)
 		video_from_packet(video, pkt);
 	if (kind == AUDIO && audio->codec_id == AV_CODEC_ID_AAC && !audio->sample_rate)
-		aac_from_adts(audio, pkt);
+		params_from_adts(audio, pkt);
 	audio_known = !audio || (audio->sample_rate > 0 && audio->ch_layout.nb_channels > 0);
 	/* an audio stream that never says what it is must not hold the video back */
 	if (video->width && !audio_known && kind == VIDEO && ++src->waited > 100) {

@@ -41,18 +41,24 @@ void picture_reset(struct picture *p)
 	p->key = 0;
 }
 
+int picture_flush(struct picture *p, AVPacket *out)
+{
+	if (!p->pkt || !p->pkt->size)
+		return 0;
+	av_packet_move_ref(out, p->pkt);
+	if (p->key)
+		out->flags |= AV_PKT_FLAG_KEY;
+	p->key = 0;
+	return 1;
+}
+
 int picture_add(struct picture *p, const AVPacket *in, AVPacket *out)
 {
 	int done = 0, ret;
 	if (!p->pkt && !(p->pkt = av_packet_alloc()))
 		return AVERROR(ENOMEM);
-	if (p->pkt->size && in->pts != p->pkt->pts) {
-		av_packet_move_ref(out, p->pkt);
-		if (p->key)
-			out->flags |= AV_PKT_FLAG_KEY;
-		p->key = 0;
-		done = 1;
-	}
+	if (p->pkt->size && in->pts != p->pkt->pts)
+		done = picture_flush(p, out);
 	if (p->pkt->size + (int64_t)in->size > PICTURE_MAX) {
 		say("input: a picture over %d MB: dropped", PICTURE_MAX >> 20);
 		picture_reset(p);

@@ -4,14 +4,13 @@ import type { BuildContext, Recipe } from '../../scripts/lib/recipe.ts';
 /**
  * Exactly the components a camera needs to take its own RTSP stream (H.264 with AAC or
  * G.711) and remux it, with stream copy, to RTMP/FLV and to MP4 or MOV files; MPEG-TS is
- * read too (files with AAC in ADTS). No decoder and no h264 parser: avworker-min reads
- * the picture size from the SPS and gathers pictures and keyframes itself.
+ * read too (files with AAC in ADTS). No decoder and no parser: avworker-min reads the
+ * picture size from the SPS, gathers pictures and keyframes and splits ADTS frames itself.
  */
 export const FFMPEG_COMPONENTS = {
   protocol: ['file', 'pipe', 'tcp', 'udp', 'rtp', 'rtmp'],
   demuxer: ['rtsp', 'sdp', 'mpegts'],
   muxer: ['flv', 'mp4', 'mov'],
-  parser: ['aac'],
   bsf: ['aac_adtstoasc'],
 };
 
@@ -21,7 +20,7 @@ export const FFMPEG_COMPONENTS = {
  */
 export const CLI_COMPONENTS = {
   decoder: ['h264', 'pcm_alaw', 'pcm_mulaw', 'aac'],
-  parser: ['h264'],
+  parser: ['h264', 'aac'],
   muxer: ['segment', 'mpegts'],
   encoder: ['aac'],
   filter: ['aresample', 'aformat', 'anull'],
