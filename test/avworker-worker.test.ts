@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
 import { dtsStepsBack, probeMedia, startWorker, waitFor, type Worker } from './avworker.ts';
-import { freePort, tmpDir } from './helpers.ts';
+import { freePort } from './qemu/camera.ts';
+import { tmpDir } from './helpers.ts';
 
 const SEGMENT_NAME = /^\d{8}-\d{6}(-\d+)?\.(mp4|mov)$/;
 
@@ -74,7 +75,7 @@ describe('avworker-min, the stream worker', () => {
       assert.equal(o.error, '');
       assert.ok(o.frames > 800 && o.kbps > 0, JSON.stringify(o));
     }
-    assert.equal(s.rtmp.target, `rtmp://127.0.0.1:${nginx.port}/…`, 'the stream key never leaves the settings');
+    assert.equal(s.rtmp.target, `rtmp://127.0.0.1:${nginx.port}/...`, 'the stream key never leaves the settings');
     assert.ok(!w.proc.stderr().includes(key), 'the stream key is not in the log');
     await stop(w);
 

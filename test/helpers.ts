@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseToolchain, setupToolchain, type Toolchain } from '../toolchain/index.ts';
@@ -64,15 +63,6 @@ export function tmpDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `camfw-${prefix}-`));
   made.push(dir);
   return dir;
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on now, for a test peer to take. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -30,7 +30,7 @@ int64_t now_us(void);
 /* av_strerror() of a negative AVERROR, "" for 0. */
 const char *error_text(int err, char *buf, size_t size);
 /* URL as it may be logged or shown: never its user:password@, and its path only when
- * keep_path (an RTMP path holds the stream key: scheme://host[:port]/…). */
+ * keep_path (an RTMP path holds the stream key: scheme://host[:port]/...). */
 const char *redacted(const char *url, int keep_path, char *buf, size_t size);
 
 /* Capped exponential backoff with jitter ("equal jitter": half fixed, half random). */

@@ -29,7 +29,7 @@
 #define STALL_TIMEOUT_US 5000000
 /* A connection that lasted this long was good: the next failure starts the backoff over. */
 #define STABLE_US 30000000
-#define FULL_RETRY_US 30000000
+#define FULL_RETRY_US 10000000
 
 static void on_signal(int sig)
 {
@@ -43,7 +43,7 @@ static const char *secret_path;
 
 static void hide_secret(char *line)
 {
-	static const char mark[] = "/…";
+	static const char mark[] = "/...";
 	size_t n = strlen(secret_path), m = strlen(mark);
 	char *p = line, *hit;
 	if (n < m)
@@ -177,6 +177,7 @@ static void finish_output(struct output *o)
 static void output_failed(struct worker *w, struct output *o, int err)
 {
 	int64_t now = now_us(), delay;
+	int was_full = o->state == OUT_FULL;
 	o->state = OUT_WAITING; /* no trailer: the stream or the file is broken */
 	output_close(o);
 	if (w->settings->once) {
@@ -184,7 +185,8 @@ static void output_failed(struct worker *w, struct output *o, int err)
 	} else if (err == AVERROR(ENOSPC) && o->dir[0]) {
 		o->state = OUT_FULL;
 		o->next_attempt = now + FULL_RETRY_US;
-		say("record: full: checking the card again in %d s", FULL_RETRY_US / 1000000);
+		if (!was_full)
+			say("record: stopped: %s; looking again every %d s", o->error, FULL_RETRY_US / 1000000);
 	} else {
 		if (o->running_since && now - o->running_since >= STABLE_US)
 			backoff_reset(&o->backoff);

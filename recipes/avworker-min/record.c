@@ -124,7 +124,6 @@ static int room_for_more(struct output *o)
 	snprintf(o->error, sizeof o->error, "card full: %lld MB free in %.100s, keep-free-mb is %lld and no segment is left to delete",
 		 (long long)(o->free_bytes >> 20), o->dir, (long long)(o->keep_free_bytes >> 20));
 	o->error_time = time(NULL);
-	say("record: stopped: %s", o->error);
 	return ret;
 }
 

@@ -54,7 +54,7 @@ const char *redacted(const char *url, int keep_path, char *buf, size_t size)
 		if (*at == '@')
 			host = at + 1;
 	snprintf(buf, size, "%.*s%.*s%s", (int)(strstr(url, "://") + 3 - url), url, (int)(path - host), host,
-		 !*path ? "" : keep_path ? path : "/…");
+		 !*path ? "" : keep_path ? path : "/...");
 	return buf;
 }
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
-import { freePort } from '../helpers.ts';
+import { freePort } from '../qemu/camera.ts';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
