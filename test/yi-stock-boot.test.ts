@@ -19,9 +19,10 @@ const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
 const NET_GRACE_S = 60;
 /**
- * What a remuxer that decodes 720p frames to probe the stream needs at its peak: the card's
- * avworker-min pulling ch0_0.h264 in the emulated YI had VmHWM 7312 kB (README, "The
- * emulated cameras"). YI stream's HD failure is this demand against what is left.
+ * What a remuxer that decodes 720p frames to probe the stream needs at its peak: camfw's
+ * avworker-min did so before it read the SPS instead, and pulling ch0_0.h264 in the
+ * emulated YI it had VmHWM 7312 kB (README, "The emulated cameras"). YI stream's HD failure
+ * is this demand against what is left; today's avworker-min is in avworker-camera.test.ts.
  */
 const HD_PROBE_KIB = 7400;
 

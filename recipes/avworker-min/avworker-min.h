@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -27,6 +28,8 @@ extern volatile sig_atomic_t signals;
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Monotonic clock, microseconds. */
 int64_t now_us(void);
+/* Formats an error into buf (": reason" added for a negative AVERROR), stamps it, logs it as who's. */
+void keep_error(char *buf, size_t size, time_t *when, const char *who, int err, const char *fmt, va_list ap);
 /* av_strerror() of a negative AVERROR, "" for 0. */
 const char *error_text(int err, char *buf, size_t size);
 /* URL as it may be logged or shown: never its user:password@, and its path only when

@@ -75,17 +75,10 @@ static int input_interrupted(void *opaque)
 
 void input_set_error(struct worker *w, int err, const char *fmt, ...)
 {
-	char reason[AV_ERROR_MAX_STRING_SIZE];
-	size_t n;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(w->input_error, sizeof w->input_error, fmt, ap);
+	keep_error(w->input_error, sizeof w->input_error, &w->input_error_time, "input", err, fmt, ap);
 	va_end(ap);
-	n = strlen(w->input_error);
-	if (err < 0 && n < sizeof w->input_error)
-		snprintf(w->input_error + n, sizeof w->input_error - n, ": %s", error_text(err, reason, sizeof reason));
-	w->input_error_time = time(NULL);
-	say("error: %s", w->input_error);
 }
 
 static void describe_input(struct worker *w)

@@ -47,17 +47,10 @@ void output_init(struct output *o, const char *name)
 
 void output_set_error(struct output *o, int err, const char *fmt, ...)
 {
-	char reason[AV_ERROR_MAX_STRING_SIZE];
-	size_t n;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(o->error, sizeof o->error, fmt, ap);
+	keep_error(o->error, sizeof o->error, &o->error_time, o->name, err, fmt, ap);
 	va_end(ap);
-	n = strlen(o->error);
-	if (err < 0 && n < sizeof o->error)
-		snprintf(o->error + n, sizeof o->error - n, ": %s", error_text(err, reason, sizeof reason));
-	o->error_time = time(NULL);
-	say("%s: error: %s", o->name, o->error);
 }
 
 int output_interrupted(void *opaque)

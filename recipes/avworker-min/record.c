@@ -209,6 +209,7 @@ int record_open_segment(struct output *o, const struct source *src)
 
 fail:
 	output_set_error(o, ret, "cannot start the segment %s/%s", o->dir, o->file);
+	o->state = OUT_WAITING; /* a segment whose header failed gets no trailer */
 	output_close(o);
 	return ret;
 }

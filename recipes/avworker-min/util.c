@@ -40,6 +40,18 @@ const char *error_text(int err, char *buf, size_t size)
 	return buf;
 }
 
+void keep_error(char *buf, size_t size, time_t *when, const char *who, int err, const char *fmt, va_list ap)
+{
+	char reason[AV_ERROR_MAX_STRING_SIZE];
+	size_t n;
+	vsnprintf(buf, size, fmt, ap);
+	n = strlen(buf);
+	if (err < 0 && n < size)
+		snprintf(buf + n, size - n, ": %s", error_text(err, reason, sizeof reason));
+	*when = time(NULL);
+	say("%s: error: %s", who, buf);
+}
+
 const char *redacted(const char *url, int keep_path, char *buf, size_t size)
 {
 	const char *host = strstr(url, "://"), *at, *path;
