@@ -23,14 +23,14 @@ let nginx: RtmpServer;
 let dir: string;
 
 /** Starts avworker-min in the camera with these settings; its pid. */
-async function startInCamera(name: string, settings: Record<string, string | number>): Promise<number> {
+async function startInCamera(name: string, settings: Record<string, string | number>, on = cam, avw = AVW): Promise<number> {
   const lines = [`status=/tmp/${name}.json`, ...Object.entries(settings).map(([k, v]) => `${k}=${v}`)].map((l) => `'${l}'`).join(' ');
-  const r = await cam.exec(`printf '%s\\n' ${lines} > /tmp/${name}.conf; ${AVW} --config /tmp/${name}.conf > /tmp/${name}.log 2>&1 & echo $!`);
+  const r = await on.exec(`printf '%s\\n' ${lines} > /tmp/${name}.conf; ${avw} --config /tmp/${name}.conf > /tmp/${name}.log 2>&1 & echo $!`);
   return Number(r.output.trim().split('\n').at(-1));
 }
 
-async function status(name: string): Promise<WorkerStatus | undefined> {
-  const r = await cam.exec(`cat /tmp/${name}.json 2>/dev/null`);
+async function status(name: string, on = cam): Promise<WorkerStatus | undefined> {
+  const r = await on.exec(`cat /tmp/${name}.json 2>/dev/null`);
   try {
     return JSON.parse(r.output) as WorkerStatus;
   } catch {
@@ -38,22 +38,24 @@ async function status(name: string): Promise<WorkerStatus | undefined> {
   }
 }
 
-async function memory(pid: number): Promise<{ hwm: number; rss: number }> {
-  const r = (await cam.exec(`cat /proc/${pid}/status`)).output;
+async function memory(pid: number, on = cam): Promise<{ hwm: number; rss: number }> {
+  const r = (await on.exec(`cat /proc/${pid}/status`)).output;
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(r)?.[1]);
   return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
 }
 
-async function stopInCamera(name: string, pid: number): Promise<string> {
-  await cam.exec(`kill ${pid}; for i in $(seq 50); do kill -0 ${pid} 2>/dev/null || break; sleep 0.2; done`);
-  return (await cam.exec(`cat /tmp/${name}.log`)).output;
+async function stopInCamera(name: string, pid: number, on = cam): Promise<string> {
+  await on.exec(`kill ${pid}; for i in $(seq 50); do kill -0 ${pid} 2>/dev/null || break; sleep 0.2; done`);
+  return (await on.exec(`cat /tmp/${name}.log`)).output;
 }
 
-const said = (name: string) => async () => `${(await cam.exec(`tail -20 /tmp/${name}.log; cat /tmp/${name}.json`)).output}`;
+const said = (name: string, on = cam) => async () => `${(await on.exec(`tail -20 /tmp/${name}.log; cat /tmp/${name}.json`)).output}`;
+
+let busybox: string;
 
 before(async () => {
   dir = tmpDir('avworker-camera');
-  const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
+  busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
   nginx = await startRtmpServer(path.join(dir, 'nginx'));
   sensor = await startSensor(['/p360=640x360@15/aac/busy+/p720=1280x720@15/aac/busy+/p1080=1920x1080@15/aac/busy']);
   cam = await bootCamera('yi', await cardImage('yi', dir, 'avworker', {}, ['rtspsvr']), busybox);
@@ -144,5 +146,35 @@ describe('avworker-min in the emulated YI, faults', { concurrency: 2 }, () => {
     assert.ok((s?.rtmp.starts ?? 0) >= 101, JSON.stringify(s));
     assert.ok(after100.rss - after10.rss <= 64, `VmRSS grew ${after100.rss - after10.rss} kB from reconnect 10 to 100`);
     await stopInCamera(key, pid);
+  });
+});
+
+// The Xiaofang's Linux 2.6.35 lacks system calls the YI's 3.0.8 has (accept4, prlimit64 and
+// setns are above its 365): the same work under its filter, recording on the card's ext2.
+describe('avworker-min in the emulated Xiaofang', () => {
+  test('push and recording at 720p under 2.6.35\'s system calls, on the card\'s ext2 partition', async (t) => {
+    const fang = await bootCamera('fang', await cardImage('fang', dir, 'avworker-fang', {}, []), busybox);
+    try {
+      await fang.cardPage(8080); // no Wi-Fi settings: the cloud keeps port 80
+      const name = 'fang';
+      await fang.exec('mkdir -p /media/mmcblk0p2/data/rec');
+      const pid = await startInCamera(
+        name,
+        { input: `rtsp://${HOST}:${sensor.ports[0]}/p720`, rtmp: nginx.url('fang', HOST), record: '/media/mmcblk0p2/data/rec', 'keep-free-mb': 8 },
+        fang,
+        '/media/mmcblk0p2/data/usr/bin/avworker-min',
+      );
+      const s = await waitFor('10 s pushed and recorded', async () => {
+        const s = await status(name, fang);
+        return s && s.rtmp.frames > 150 && s.record.frames > 150 ? s : undefined;
+      }, 90_000, said(name, fang));
+      t.diagnostic(`fang, 720p: ${JSON.stringify(await memory(pid, fang))}, input ${s.input.kbps} kbit/s`);
+      assert.match(await stopInCamera(name, pid, fang), /done: .*\(stopped by signal\)/);
+      assert.ok((await probeMedia(nginx.recordings('fang')[0])).duration > 7);
+      const segment = (await fang.exec('ls /media/mmcblk0p2/data/rec')).output.trim().split('\n').at(-1)!;
+      assert.match(segment, /^\d{8}-\d{6}\.mp4$/);
+    } finally {
+      await fang.stop();
+    }
   });
 });

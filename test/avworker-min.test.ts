@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run, type BackgroundProcess } from '../scripts/lib/run.ts';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
-import { avworkerMin, probeMedia, startAvworker, waitFor } from './avworker.ts';
+import { avworkerMin, dtsStepsBack, probeMedia, startAvworker, waitFor } from './avworker.ts';
 import { tmpDir } from './helpers.ts';
 
 let dir: string;
@@ -81,6 +81,29 @@ describe('avworker-min INPUT OUTPUT', () => {
       assert.deepEqual(got.audio, { codec: 'aac', sampleRate: 16000 });
       assert.ok(got.duration > 3.8, `${output} lasts ${got.duration} s`);
     }
+  });
+
+  test('a source whose clock steps back: the timestamps written still increase, and the repairs are counted', async () => {
+    const parts = [];
+    for (const [name, seconds] of [['first', 4], ['second', 2]] as const) {
+      const ts = path.join(dir, `${name}.ts`);
+      await run(['ffmpeg', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=16000',
+        '-t', String(seconds), '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '15', '-c:a', 'aac', '-ac', '1', '-f', 'mpegts', ts]);
+      parts.push(fs.readFileSync(ts));
+    }
+    // the second file's clock starts again from where the first one's did
+    const input = path.join(dir, 'steps-back.ts');
+    fs.writeFileSync(input, Buffer.concat(parts));
+    const output = path.join(dir, 'steps-back.flv');
+    const status = path.join(dir, 'steps-back.json');
+    const r = await run(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', await avworkerMin(), `--status=${status}`, input, output]);
+    assert.match(r.stderr, /output: the source's video clock stepped back \d+\.\d s: the time line goes on from here/);
+    assert.deepEqual(await dtsStepsBack(output), []);
+    const got = await probeMedia(output);
+    assert.ok(got.duration > 5.8 && got.duration < 6.5, `${output} lasts ${got.duration} s of 6`);
+    const s = JSON.parse(fs.readFileSync(status, 'utf8')) as { output: { repairs: number; state: string } };
+    assert.ok(s.output.repairs >= 2, `repairs: ${s.output.repairs}`);
+    assert.equal(s.output.state, 'stopped');
   });
 
   test('bad settings are refused with the setting, the place and the reason, and nothing is written', async () => {

@@ -118,9 +118,12 @@ int output_write(struct output *o, const struct source *src, enum kind kind, con
 	if (last != AV_NOPTS_VALUE && dts <= last) {
 		/* Cameras' RTSP clocks step back (wregen/yi-stream#1); muxers refuse that. A small
 		 * step is nudged past the last packet, a large one starts a new time line there. */
-		int64_t back = last + 1 - dts;
-		if (av_rescale_q(back, ost->time_base, AV_TIME_BASE_Q) > STEP_BACK_US)
-			o->shift_us[kind] += av_rescale_q(back, ost->time_base, AV_TIME_BASE_Q);
+		int64_t back = last + 1 - dts, back_us = av_rescale_q(back, ost->time_base, AV_TIME_BASE_Q);
+		if (back_us > STEP_BACK_US) {
+			o->shift_us[kind] += back_us;
+			say("%s: the source's %s clock stepped back %.1f s: the time line goes on from here", o->name,
+			    kind == VIDEO ? "video" : "audio", (double)back_us / 1e6);
+		}
 		dts += back;
 		pts += back;
 		o->repairs++;

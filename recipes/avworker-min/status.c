@@ -61,7 +61,7 @@ static void put_output(struct json *j, const struct output *o, int64_t *bytes_be
 {
 	char where[URL_MAX];
 	put(j, "\"%s\":{\"state\":\"%s\",", o->name, output_state_name(o->state));
-	if (o->dir[0]) {
+	if (strcmp(o->name, "record") == 0) {
 		put_string(j, "dir", o->dir);
 		put(j, ",");
 		put_string(j, "segment", o->file);
