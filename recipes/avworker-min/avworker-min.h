@@ -179,12 +179,10 @@ int record_open_segment(struct output *o, const struct source *src);
 /* Cuts a fragment (and a segment) where due, before a packet is written. */
 int record_before_packet(struct output *o, const struct source *src, enum kind kind, const AVPacket *pkt, int key);
 int record_close_segment(struct output *o);
-/* Deletes the oldest segments while free space is below the floor + need; AVERROR(ENOSPC): none left. */
-int record_make_room(struct output *o, int64_t need);
 
-/* ---------------------------------------------------------------- status.c */
+/* -------------------------------------------------------- main.c, status.c */
 
-/* Packets held while the parameters are learnt: 2 s of 15 fps video with its audio. */
+/* Packets held while the parameters are learnt: about 2 s of 15 fps video with its audio. */
 #define HELD_MAX 96
 
 struct worker {

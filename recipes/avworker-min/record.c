@@ -70,7 +70,8 @@ static int64_t free_bytes(const char *dir)
 	return (int64_t)fs.f_bavail * (int64_t)fs.f_frsize;
 }
 
-int record_make_room(struct output *o, int64_t need)
+/* Deletes the oldest segments while free space is below the floor + need; AVERROR(ENOSPC): none left. */
+static int record_make_room(struct output *o, int64_t need)
 {
 	for (;;) {
 		char oldest[64] = "", path[PATH_MAX_LEN + 64];
