@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { sha256 } from './hash.ts';
 import { log } from './log.ts';
 import { run } from './run.ts';
@@ -121,7 +122,25 @@ export async function ensureHostPackages(purpose: HostPackage['for']): Promise<v
   log.info(`installing host packages: ${absent.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   await run(['apt-get', 'update'], { env, allowFail: true });
-  await run(['apt-get', 'install', '-y', '--no-install-recommends', ...absent], { env });
+  await withoutServiceStarts(() => run(['apt-get', 'install', '-y', '--no-install-recommends', ...absent], { env }));
+}
+
+const POLICY_RC_D = '/usr/sbin/policy-rc.d';
+
+/**
+ * camfw installs packages for their programs, never to run their services: nginx's
+ * would take port 80 of the machine (or of the fresh root's host) and outlive the tests.
+ * invoke-rc.d and deb-systemd-invoke ask policy-rc.d first; 101 means "not allowed". A
+ * policy already in place (a container's) is left as it is.
+ */
+async function withoutServiceStarts<T>(install: () => Promise<T>): Promise<T> {
+  if (fs.existsSync(POLICY_RC_D)) return install();
+  fs.writeFileSync(POLICY_RC_D, '#!/bin/sh\n# camfw is installing packages for their programs: no service starts\nexit 101\n', { mode: 0o755 });
+  try {
+    return await install();
+  } finally {
+    fs.rmSync(POLICY_RC_D, { force: true });
+  }
 }
 
 /**
