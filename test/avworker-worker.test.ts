@@ -21,7 +21,7 @@ let sensorPort: number;
 let sensor: Sensor | undefined;
 const workers: Worker[] = [];
 
-const SENSOR = () => [`${sensorPort}:/cam=1280x720@15/aac+/g711=640x360@15/pcma`];
+const SENSOR = () => [`${sensorPort}:/cam=1280x720@15/aac+/g711=640x360@15/pcma+/busy=1280x720@15/aac/busy`];
 const source = (name: string) => `rtsp://127.0.0.1:${sensorPort}/${name}`;
 
 async function worker(settings: Record<string, string | number>): Promise<Worker> {
@@ -152,6 +152,33 @@ describe('avworker-min, the stream worker', () => {
     assert.ok((await probeMedia(pushed.at(-1)!)).duration > 1);
   });
 
+  test('the ingest stalls with the connection open: the push notices, the recording goes on, the push comes back', async (t) => {
+    const rec = path.join(dir, 'ingest-stall');
+    fs.mkdirSync(rec);
+    // a detailed picture: the kernel's buffers fill in seconds, as on a camera's uplink
+    const w = await worker({ input: source('busy'), rtmp: nginx.url('stall'), record: rec, 'retry-max-seconds': 2 });
+    await waitFor('publishing', () => nginx.publishing('stall'), 30_000, said(w));
+    await new Promise((r) => setTimeout(r, 2000));
+    nginx.signal('SIGSTOP');
+    const t0 = Date.now();
+    let noticed: number;
+    try {
+      const s = await waitFor('the stalled push noticed', () => (w.status()?.rtmp.state !== 'running' ? w.status() : undefined), 45_000, said(w));
+      noticed = (Date.now() - t0) / 1000;
+      assert.match(s.rtmp.error, /cannot write to rtmp:\/\/127\.0\.0\.1:\d+\/\.\.\.: Operation timed out/);
+      const frames = s.record.frames;
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.ok(w.status()!.record.frames > frames + 15, 'the recording stopped with the push');
+    } finally {
+      nginx.signal('SIGCONT');
+    }
+    await waitFor('pushing again', () => (w.status()?.rtmp.state === 'running' && (w.status()?.rtmp.starts ?? 0) >= 2) || undefined, 30_000, said(w));
+    t.diagnostic(`stalled ingest noticed after ${noticed.toFixed(1)} s (the socket buffers, then the 5 s write deadline)`);
+    assert.ok(noticed <= 40, `noticed after ${noticed} s`);
+    await stop(w);
+    assert.equal(segments(rec).length, 1, 'the recording never restarted');
+  });
+
   test('the camera\'s RTSP server restarts: the source reconnects, both outputs resume, with a new segment', async (t) => {
     const rec = path.join(dir, 'source-restart');
     fs.mkdirSync(rec);
@@ -178,6 +205,28 @@ describe('avworker-min, the stream worker', () => {
     assert.equal(files.length, 2, files.join(' '));
     for (const f of files) assert.ok((await probeMedia(f)).duration > 1, f);
     assert.ok(nginx.recordings('source').length >= 2);
+  });
+
+  test('the camera\'s RTSP server stalls with the connection open: noticed within 5 s, and the outputs go on when it answers again', async (t) => {
+    const rec = path.join(dir, 'stalled');
+    fs.mkdirSync(rec);
+    const w = await worker({ input: source('cam'), record: rec, 'retry-max-seconds': 2 });
+    await waitFor('recording', () => (w.status()?.record.frames ?? 0) > 30 || undefined, 30_000, said(w));
+    sensor!.signal('SIGSTOP');
+    const t0 = Date.now();
+    try {
+      const lost = await waitFor('the stall noticed', () => (w.status()?.input.state === 'waiting' ? w.status() : undefined), 15_000, said(w));
+      const noticed = (Date.now() - t0) / 1000;
+      t.diagnostic(`stall noticed after ${noticed.toFixed(1)} s`);
+      assert.ok(noticed <= 8, `noticed after ${noticed} s`);
+      assert.match(lost.input.error, /lost the source 'rtsp:\/\/127\.0\.0\.1:\d+\/cam': nothing came for 5 s/);
+    } finally {
+      sensor!.signal('SIGCONT');
+    }
+    await waitFor('recording again, in a new segment', () => (w.status()?.record.segments ?? 0) >= 2 && w.status()?.record.state === 'running' || undefined, 40_000, said(w));
+    await new Promise((r) => setTimeout(r, 3000));
+    await stop(w);
+    for (const f of segments(rec)) assert.ok((await probeMedia(f)).duration > 1, f);
   });
 
   test('a hard kill while recording: the closed segment and the open one up to its last fragment play', async () => {

@@ -141,6 +141,8 @@ int output_write(struct output *o, const struct source *src, enum kind kind, con
 	p->pos = -1;
 	o->deadline = now_us() + WRITE_TIMEOUT_US;
 	ret = av_write_frame(o->ctx, p);
+	if (ret == AVERROR_EXIT && signals < 2)
+		ret = AVERROR(ETIMEDOUT); /* the deadline: the far end took nothing for 5 s */
 	o->deadline = 0;
 	av_packet_unref(p);
 	if (ret < 0)
@@ -158,11 +160,10 @@ int output_close(struct output *o)
 	int ret = 0;
 	if (!ctx)
 		return 0;
-	if (o->state == OUT_RUNNING) {
-		o->deadline = now_us() + WRITE_TIMEOUT_US;
+	/* closing writes too (an RTMP stream says goodbye): a stalled far end gets 5 s for all of it */
+	o->deadline = now_us() + WRITE_TIMEOUT_US;
+	if (o->state == OUT_RUNNING)
 		ret = av_write_trailer(ctx);
-		o->deadline = 0;
-	}
 	if (o->fd >= 0) { /* a recording segment: our own file, flushed to the card */
 		if (ctx->pb) {
 			avio_flush(ctx->pb);
@@ -177,6 +178,7 @@ int output_close(struct output *o)
 	} else if (!(ctx->oformat->flags & AVFMT_NOFILE)) {
 		avio_closep(&ctx->pb);
 	}
+	o->deadline = 0;
 	avformat_free_context(ctx);
 	o->ctx = NULL;
 	reset_time_line(o);

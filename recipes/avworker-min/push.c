@@ -47,7 +47,13 @@ static int connect_now(struct output *o)
 		goto fail;
 	}
 	if (!(ctx->oformat->flags & AVFMT_NOFILE)) {
-		ret = avio_open2(&ctx->pb, o->url, AVIO_FLAG_WRITE, &ctx->interrupt_callback, NULL);
+		AVDictionary *opts = NULL;
+		/* The kernel's send buffer is memory too, and a stalled ingest fills it before any
+		 * write blocks: a small one bounds both, and lets the write deadline notice. */
+		if (strstr(o->url, "://"))
+			av_dict_set(&opts, "send_buffer_size", "131072", 0);
+		ret = avio_open2(&ctx->pb, o->url, AVIO_FLAG_WRITE, &ctx->interrupt_callback, &opts);
+		av_dict_free(&opts);
 		if (ret < 0) {
 			what = "cannot connect or open";
 			goto fail;

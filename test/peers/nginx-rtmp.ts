@@ -19,6 +19,8 @@ export interface RtmpServer {
   drop(key: string): Promise<number>;
   /** Whether KEY is being published now (nginx's rtmp_stat). */
   publishing(key: string): Promise<boolean>;
+  /** Sends nginx a signal: SIGSTOP makes an ingest that stalls with its connections open, SIGCONT wakes it. */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
   /** Starts it again on the same ports after stop(). */
   start(): Promise<void>;
@@ -100,6 +102,7 @@ export async function startRtmpServer(dir: string): Promise<RtmpServer> {
       const xml = await control('/stat');
       return [...xml.matchAll(/<stream>([\s\S]*?)<\/stream>/g)].some((m) => m[1].includes(`<name>${key}</name>`) && m[1].includes('<publishing/>'));
     },
+    signal: (s) => void proc?.signal(s, 0),
     stop: async () => {
       await proc?.stop();
       proc = undefined;

@@ -7,6 +7,8 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rtsp-sen
 export interface Sensor {
   /** The port of each server, in the order given, on 127.0.0.1. */
   ports: number[];
+  /** Sends the server a signal: SIGSTOP makes it a server that stalls with its connections open, SIGCONT wakes it. */
+  signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -22,7 +24,7 @@ export async function startSensor(servers: string[], timeoutMs = 20_000): Promis
   const t0 = Date.now();
   for (;;) {
     const ports = [...proc.stderr().matchAll(/^rtsp-sensor: server (\d+) port (\d+)$/gm)].map((m) => Number(m[2]));
-    if (ports.length === servers.length) return { ports, stop: () => proc.stop() };
+    if (ports.length === servers.length) return { ports, signal: (s) => void proc.signal(s, 0), stop: () => proc.stop() };
     if (proc.exited() || Date.now() - t0 > timeoutMs) {
       await proc.stop();
       throw new Error(`the RTSP sensor (GStreamer) did not start: ${proc.stderr().slice(-2000) || 'no output'}`);
