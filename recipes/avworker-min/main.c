@@ -171,8 +171,12 @@ static void output_failed(struct worker *w, struct output *o, int err)
 {
 	int64_t now = now_us(), delay;
 	int was_full = o->state == OUT_FULL;
-	o->state = OUT_WAITING; /* no trailer: the stream or the file is broken */
+	/* no trailer and no goodbye: the stream or the file is broken, and a stalled ingest
+	 * would hold the recording for another 5 s */
+	o->state = OUT_WAITING;
+	o->abort = 1;
 	output_close(o);
+	o->abort = 0;
 	if (w->settings->once) {
 		o->state = OUT_FAILED;
 	} else if (err == AVERROR(ENOSPC) && o->dir[0]) {
