@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run, type BackgroundProcess } from '../scripts/lib/run.ts';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
-import { avworkerMin, dtsStepsBack, probeMedia, startAvworker, waitFor } from './avworker.ts';
+import { dtsStepsBack, probeMedia, runAvworker, startAvworker, waitFor } from './avworker.ts';
 import { tmpDir } from './helpers.ts';
 
 let dir: string;
@@ -74,7 +74,8 @@ describe('avworker-min INPUT OUTPUT', () => {
       '-t', '4', '-c:v', 'libx264', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-g', '15', '-c:a', 'aac', '-ac', '1', '-f', 'mpegts', ts]);
     for (const ext of ['mp4', 'flv']) {
       const output = path.join(dir, `from-ts.${ext}`);
-      const r = await run(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', await avworkerMin(), ts, output]);
+      const r = await runAvworker([ts, output]);
+      assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /the SPS and PPS came in the stream/);
       const got = await probeMedia(output);
       assert.deepEqual(got.video, { codec: 'h264', width: 320, height: 240, fps: '15/1' });
@@ -96,7 +97,8 @@ describe('avworker-min INPUT OUTPUT', () => {
     fs.writeFileSync(input, Buffer.concat(parts));
     const output = path.join(dir, 'steps-back.flv');
     const status = path.join(dir, 'steps-back.json');
-    const r = await run(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', await avworkerMin(), `--status=${status}`, input, output]);
+    const r = await runAvworker([`--status=${status}`, input, output]);
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /output: the source's video clock stepped back \d+\.\d s: the time line goes on from here/);
     assert.deepEqual(await dtsStepsBack(output), []);
     const got = await probeMedia(output);
@@ -122,7 +124,7 @@ describe('avworker-min INPUT OUTPUT', () => {
     ];
     fs.writeFileSync(conf, '# the UI writes this\ninput=rtsp://127.0.0.1/x\ncolour=red\n');
     for (const [args, message] of cases) {
-      const r = await run(['qemu-arm', '-cpu', 'arm926', await avworkerMin(), ...args], { allowFail: true });
+      const r = await runAvworker(args);
       assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}\n${r.stderr}`);
       assert.match(r.stderr, message);
     }

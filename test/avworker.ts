@@ -3,16 +3,27 @@
 // reads in what it wrote.
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, startBackground, type BackgroundProcess } from '../scripts/lib/run.ts';
+import { CAMERAS } from '../scripts/lib/cameras.ts';
+import { run, startBackground, type BackgroundProcess, type RunResult } from '../scripts/lib/run.ts';
 import { cardPrograms } from './helpers.ts';
 
 export async function avworkerMin(): Promise<string> {
   return path.join((await cardPrograms('yi')).built.get('avworker-min')!.stageDir, 'usr/bin/avworker-min');
 }
 
-/** avworker-min ARGS in the background, as an ARM926. */
+/** avworker-min ARGS as an ARM926 with the YI's kernel version. */
+async function avworkerArgv(args: string[]): Promise<string[]> {
+  return ['qemu-arm', '-cpu', 'arm926', '-r', CAMERAS.yi.kernel, await avworkerMin(), ...args];
+}
+
+/** avworker-min ARGS, to its end (a non-zero exit is returned, not thrown). */
+export async function runAvworker(args: string[]): Promise<RunResult> {
+  return run(await avworkerArgv(args), { allowFail: true });
+}
+
+/** avworker-min ARGS in the background. */
 export async function startAvworker(args: string[]): Promise<BackgroundProcess> {
-  return startBackground(['qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', await avworkerMin(), ...args]);
+  return startBackground(await avworkerArgv(args));
 }
 
 export interface Worker {

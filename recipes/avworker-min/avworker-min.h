@@ -86,6 +86,8 @@ int params_from_extradata(AVCodecParameters *par);
  * Sets src->ready when every stream can be written.
  */
 void params_from_packet(struct source *src, enum kind kind, const AVPacket *pkt);
+/* The length of the ADTS frame (ISO/IEC 13818-7 6.2) at p, within size; 0: none there. */
+int adts_frame_length(const uint8_t *p, int size);
 /* AAC's sample rate, channels and AudioSpecificConfig from an ADTS header. */
 void params_from_adts(AVCodecParameters *par, const AVPacket *pkt);
 /* "h264 1920x1080", "pcm_alaw 8000 Hz 1 ch" */

@@ -222,19 +222,17 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 			return;
 		if (o->dir[0]) {
 			ret = record_open_segment(o, &w->src);
-			if (ret < 0)
-				{
-					output_failed(w, o, ret);
-					return;
-				}
+			if (ret < 0) {
+				output_failed(w, o, ret);
+				return;
+			}
 			output_running(w, o);
 		} else {
 			ret = push_start(o, &w->src, !w->settings->once);
-			if (ret < 0)
-				{
-					output_failed(w, o, ret);
-					return;
-				}
+			if (ret < 0) {
+				output_failed(w, o, ret);
+				return;
+			}
 			if (w->settings->once)
 				output_running(w, o);
 			else
@@ -246,11 +244,10 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 		ret = push_poll(o);
 		if (ret == 0)
 			return;
-		if (ret < 0)
-			{
-				output_failed(w, o, ret);
-				return;
-			}
+		if (ret < 0) {
+			output_failed(w, o, ret);
+			return;
+		}
 		output_running(w, o);
 		break;
 	case OUT_RUNNING:
@@ -260,11 +257,10 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 		return;
 	if (o->dir[0]) {
 		ret = record_before_packet(o, &w->src, kind, pkt, key);
-		if (ret < 0)
-			{
-				output_failed(w, o, ret);
-				return;
-			}
+		if (ret < 0) {
+			output_failed(w, o, ret);
+			return;
+		}
 	}
 	ret = output_write(o, &w->src, kind, pkt);
 	if (ret < 0) {
@@ -274,11 +270,16 @@ static void feed(struct worker *w, struct output *o, enum kind kind, const AVPac
 	}
 }
 
+/* VIDEO or AUDIO, or -1 for a stream the outputs do not carry. */
+static int kind_of(const struct worker *w, const AVPacket *pkt)
+{
+	return pkt->stream_index == w->src.index[VIDEO] ? VIDEO : pkt->stream_index == w->src.index[AUDIO] ? AUDIO : -1;
+}
+
 static void write_packet(struct worker *w, const AVPacket *pkt)
 {
-	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
-	int key = kind == VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
-	if (pkt->stream_index != w->src.index[VIDEO] && pkt->stream_index != w->src.index[AUDIO])
+	int kind = kind_of(w, pkt), key = kind == VIDEO && (pkt->flags & AV_PKT_FLAG_KEY);
+	if (kind < 0)
 		return; /* an audio stream left out while it was held */
 	feed(w, &w->push, kind, pkt, key);
 	feed(w, &w->record, kind, pkt, key);
@@ -318,10 +319,9 @@ static int adts_frames(struct worker *w, const AVPacket *pkt);
 /* A packet as the demuxer gives it: the pieces of an H.264 picture are gathered first. */
 static void handle_packet(struct worker *w, AVPacket *pkt)
 {
-	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
-	int ret;
+	int kind = kind_of(w, pkt), ret;
 
-	if (pkt->stream_index != w->src.index[VIDEO] && pkt->stream_index != w->src.index[AUDIO])
+	if (kind < 0)
 		return;
 	if (pkt->pts == AV_NOPTS_VALUE && pkt->dts == AV_NOPTS_VALUE) {
 		/* RTSP gives no time before the first RTCP report; such a packet cannot be placed */
@@ -355,21 +355,18 @@ static void handle_packet(struct worker *w, AVPacket *pkt)
 static int adts_frames(struct worker *w, const AVPacket *pkt)
 {
 	const AVStream *st = w->src.ctx->streams[pkt->stream_index];
-	const uint8_t *p = pkt->data;
-	int at = 0, n = 0, rate = st->codecpar->sample_rate;
+	int at = 0, n = 0, len, rate = st->codecpar->sample_rate;
 	AVPacket *frame;
 
-	if (st->codecpar->codec_id != AV_CODEC_ID_AAC || pkt->size < 7 || p[0] != 0xff || (p[1] & 0xf0) != 0xf0)
+	if (st->codecpar->codec_id != AV_CODEC_ID_AAC)
 		return 0;
-	if ((((p[3] & 3) << 11) | (p[4] << 3) | (p[5] >> 5)) >= pkt->size)
-		return 0; /* one frame: as it is */
+	len = adts_frame_length(pkt->data, pkt->size);
+	if (len == 0 || len == pkt->size)
+		return 0; /* not ADTS, or one frame: as it is */
 	frame = av_packet_alloc();
 	if (!frame)
 		return 0;
-	while (at + 7 <= pkt->size && p[at] == 0xff && (p[at + 1] & 0xf0) == 0xf0) {
-		int len = ((p[at + 3] & 3) << 11) | (p[at + 4] << 3) | (p[at + 5] >> 5);
-		if (len < 7 || at + len > pkt->size)
-			break;
+	while ((len = adts_frame_length(pkt->data + at, pkt->size - at)) > 0) {
 		if (av_packet_ref(frame, pkt) < 0)
 			break;
 		frame->data += at;
@@ -395,7 +392,7 @@ static int adts_frames(struct worker *w, const AVPacket *pkt)
 /* A whole picture, or an audio packet: counted, held until the parameters are known, written. */
 static void take_packet(struct worker *w, AVPacket *pkt)
 {
-	enum kind kind = pkt->stream_index == w->src.index[VIDEO] ? VIDEO : AUDIO;
+	enum kind kind = kind_of(w, pkt);
 	if (pkt->dts == AV_NOPTS_VALUE)
 		pkt->dts = pkt->pts;
 	w->input_bytes += pkt->size;

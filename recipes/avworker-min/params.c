@@ -239,6 +239,15 @@ static void video_from_packet(AVCodecParameters *par, const AVPacket *pkt)
 		say("input: the SPS and PPS came in the stream (none in the SDP)");
 }
 
+int adts_frame_length(const uint8_t *p, int size)
+{
+	int len;
+	if (size < 7 || p[0] != 0xff || (p[1] & 0xf0) != 0xf0)
+		return 0;
+	len = (p[3] & 3) << 11 | p[4] << 3 | p[5] >> 5;
+	return len >= 7 && len <= size ? len : 0;
+}
+
 /* ADTS header (ISO/IEC 13818-7 6.2): rate index and channels; the AudioSpecificConfig. */
 void params_from_adts(AVCodecParameters *par, const AVPacket *pkt)
 {
@@ -247,7 +256,7 @@ void params_from_adts(AVCodecParameters *par, const AVPacket *pkt)
 	unsigned object, rate_index, channels;
 	uint8_t *asc;
 
-	if (pkt->size < 7 || p[0] != 0xff || (p[1] & 0xf0) != 0xf0)
+	if (!adts_frame_length(p, pkt->size))
 		return;
 	object = (p[2] >> 6) + 1;
 	rate_index = (p[2] >> 2) & 0xf;

@@ -57,11 +57,11 @@ static long kbps(int64_t bytes, int64_t *before, int64_t elapsed_us)
 	return r;
 }
 
-static void put_output(struct json *j, const struct output *o, int64_t *bytes_before, int64_t elapsed_us, int64_t now)
+static void put_output(struct json *j, const struct output *o, int record, int64_t *bytes_before, int64_t elapsed_us, int64_t now)
 {
 	char where[URL_MAX];
 	put(j, "\"%s\":{\"state\":\"%s\",", o->name, output_state_name(o->state));
-	if (strcmp(o->name, "record") == 0) {
+	if (record) {
 		put_string(j, "dir", o->dir);
 		put(j, ",");
 		put_string(j, "segment", o->file);
@@ -104,9 +104,9 @@ void status_write(struct worker *w, int force)
 	    (long long)w->input_frames, (long long)w->input_reconnects, (long long)w->dropped);
 	put_string(&j, "error", w->input_error);
 	put(&j, ",\"error_time\":%lld},", (long long)w->input_error_time);
-	put_output(&j, &w->push, &push_before, elapsed, now);
+	put_output(&j, &w->push, 0, &push_before, elapsed, now);
 	put(&j, ",");
-	put_output(&j, &w->record, &record_before, elapsed, now);
+	put_output(&j, &w->record, 1, &record_before, elapsed, now);
 	put(&j, "}\n");
 	if (j.len >= sizeof j.buf) {
 		say("error: the status does not fit in %u bytes", (unsigned)sizeof j.buf);

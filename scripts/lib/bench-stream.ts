@@ -11,6 +11,7 @@ import { bootCamera } from '../../test/qemu/camera.ts';
 import { startSensor } from '../../test/qemu/sensor/sensor.ts';
 import { startRtmpServer } from '../../test/peers/nginx-rtmp.ts';
 import type { BuiltRecipe } from './builder.ts';
+import { CAMERAS } from './cameras.ts';
 import { readMbr } from './images/inspect.ts';
 import { run } from './run.ts';
 
@@ -55,7 +56,7 @@ async function userMode(job: Job, input: string, rtmp: string): Promise<WorkerFi
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'camfw-bench-'));
   try {
     // timeout stops the program as a supervisor would (SIGTERM); time counts it as timeout's child
-    const r = await run(['/usr/bin/time', '-f', 'camfw-time %M %U %S', 'timeout', '-s', 'TERM', String(SECONDS), 'qemu-arm', '-cpu', 'arm926', '-r', '3.0.8', ...job.argv(input, rtmp, dir)], {
+    const r = await run(['/usr/bin/time', '-f', 'camfw-time %M %U %S', 'timeout', '-s', 'TERM', String(SECONDS), 'qemu-arm', '-cpu', 'arm926', '-r', CAMERAS.yi.kernel, ...job.argv(input, rtmp, dir)], {
       allowFail: true,
       timeoutMs: (SECONDS + 60) * 1000,
     });
