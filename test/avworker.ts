@@ -11,19 +11,19 @@ export async function avworkerMin(): Promise<string> {
   return path.join((await cardPrograms('yi')).built.get('avworker-min')!.stageDir, 'usr/bin/avworker-min');
 }
 
-/** avworker-min ARGS as an ARM926 with the YI's kernel version. */
-async function avworkerArgv(args: string[]): Promise<string[]> {
-  return ['qemu-arm', '-cpu', 'arm926', '-r', CAMERAS.yi.kernel, await avworkerMin(), ...args];
+/** qemu-arm's arguments for avworker-min ARGS, as an ARM926 with the YI's kernel version. */
+async function qemuArgs(args: string[]): Promise<string[]> {
+  return ['-cpu', 'arm926', '-r', CAMERAS.yi.kernel, await avworkerMin(), ...args];
 }
 
 /** avworker-min ARGS, to its end (a non-zero exit is returned, not thrown). */
 export async function runAvworker(args: string[]): Promise<RunResult> {
-  return run(await avworkerArgv(args), { allowFail: true });
+  return run(['qemu-arm', ...(await qemuArgs(args))], { allowFail: true });
 }
 
 /** avworker-min ARGS in the background. */
 export async function startAvworker(args: string[]): Promise<BackgroundProcess> {
-  return startBackground(await avworkerArgv(args));
+  return startBackground(['qemu-arm', ...(await qemuArgs(args))]);
 }
 
 export interface Worker {
