@@ -162,9 +162,23 @@ export async function probeRtsp(url: string): Promise<ProbedStream[]> {
  * process the OOM killer took may linger as a zombie: that counts as killed). It is gone
  * when this returns.
  */
+/**
+ * Whether a program that needs `kib` KiB resident gets it: memhog touches every page, then
+ * says "holding"; the OOM killer ends it when the camera has not that much left. The
+ * answer waits for one or the other (a loaded host makes the emulated camera slow), then
+ * a second more for a late kill.
+ */
 export async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
   const r = await cam.exec(
-    `memhog ${kib} > /dev/null & p=$!; sleep 4; if kill -0 $p 2>/dev/null && ! grep -q '^State:.*Z' /proc/$p/status; then echo holds; kill $p; else echo killed; fi; wait $p 2>/dev/null; sleep 1`,
+    [
+      `memhog ${kib} > /tmp/memhog.out & p=$!; i=0`,
+      `alive() { kill -0 "$p" 2> /dev/null && ! grep -q '^State:.*Z' "/proc/$p/status"; }`,
+      `while [ "$i" -lt 90 ] && alive && ! grep -q holding /tmp/memhog.out; do sleep 1; i=$((i + 1)); done`,
+      'sleep 1',
+      'if alive && grep -q holding /tmp/memhog.out; then echo holds; kill "$p"; else echo killed; fi',
+      'wait "$p" 2> /dev/null; rm -f /tmp/memhog.out; sleep 1',
+    ].join('; '),
+    120_000,
   );
   return r.output.trim().endsWith('holds');
 }

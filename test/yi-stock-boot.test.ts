@@ -75,10 +75,11 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
       assert.ok(await memhogHolds(cam, HD_PROBE_KIB), `camfw's set of stock daemons leaves room for ${HD_PROBE_KIB} KiB`);
       assert.equal(await memhogHolds(cam, left + 2048), false, `a program asking for ${left + 2048} KiB (2 MiB more than is left) was not OOM-killed`);
       assert.match((await cam.exec('dmesg')).output, /Out of memory: Killed process \d+ \(memhog\)/);
-      await cam.exec('/home/log_server & /home/led_ctl & /home/monitor_wifi & telnetd; tcpsvd 0 21 ftpd -w / & sleep 2');
+      // YI stream's daemons, by pid: the vendor rtspsvr relays through a tcpsvd of its own
+      await cam.exec('/home/monitor_wifi & for d in /home/log_server /home/led_ctl "telnetd -F" "tcpsvd 0 21 ftpd -w /"; do $d & echo $! >> /tmp/yistream.pids; done; sleep 2');
       const withDaemons = await memAvailableKiB(cam);
       assert.equal(await memhogHolds(cam, HD_PROBE_KIB), false, `with YI stream's daemons running (MemAvailable ${withDaemons} kB), the HD probe fits (the seed says it did not)`);
-      await cam.exec('killall log_server watch_process led_ctl tcpsvd telnetd; sleep 2');
+      await cam.exec('kill $(cat /tmp/yistream.pids); killall watch_process; sleep 2');
       const without = await memAvailableKiB(cam);
       t.diagnostic(`yi: MemAvailable with YI stream's daemons ${withDaemons} kB, without the five the seed stopped ${without} kB`);
       assert.ok(await memhogHolds(cam, HD_PROBE_KIB), `with log_server, watch_process, led_ctl, tcpsvd and telnetd stopped (MemAvailable ${without} kB), the HD probe does not fit (the seed says it did):\n${(await cam.exec('dmesg | grep -A3 -i "out of memory\\|killed process"; ps')).output}`);

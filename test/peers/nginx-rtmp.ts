@@ -22,7 +22,7 @@ export interface RtmpServer {
   /** Sends nginx a signal: SIGSTOP makes an ingest that stalls with its connections open, SIGCONT wakes it. */
   signal(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
-  /** Starts it again on the same ports after stop(). */
+  /** Starts it again on the same ports after stop(); nothing when it runs. */
   start(): Promise<void>;
 }
 
@@ -75,6 +75,7 @@ export async function startRtmpServer(dir: string): Promise<RtmpServer> {
   let proc: BackgroundProcess | undefined;
 
   const start = async () => {
+    if (proc && !proc.exited()) return;
     proc = startBackground(['nginx', '-c', conf, '-p', dir, '-e', path.join(dir, 'error.log')]);
     const t0 = Date.now();
     while (!(await accepts(port)) || !(await accepts(httpPort))) {
