@@ -54,15 +54,26 @@ describe('configuration', () => {
   });
 
   test('secrets are redacted and stored on the card only in the form the camera needs', () => {
-    assert.deepEqual(secretKeys(), ['wifi.psk', 'web.password', 'stream.key']);
-    const c = validateConfig({ wifi: { ssid: 'home', psk: 'wifi secret 1' }, web: { password: 'web secret 1' }, stream: { url: 'rtmp://x/live', key: 'stream-secret' } });
+    assert.deepEqual(secretKeys(), ['wifi.psk', 'web.password', 'stream.url', 'stream.key']);
+    const c = validateConfig({
+      wifi: { ssid: 'home', psk: 'wifi secret 1' },
+      web: { password: 'web secret 1' },
+      // a key inside the URL is as secret as the key
+      stream: { url: 'rtmp://x/live/url-secret/', key: 'stream-secret' },
+      services: { rtmp: true },
+    });
     const shown = JSON.stringify(redactConfig(c));
-    for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret']) assert.ok(!shown.includes(s), s);
-    const files = configFiles(c, 'fang', 'web secret 1');
+    for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret', 'url-secret']) assert.ok(!shown.includes(s), s);
+    const files = configFiles(c, CAMERAS.fang, 'web secret 1');
+    const open = files.filter((f) => !f.secret).map((f) => f.content).join('\n');
+    for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret', 'url-secret']) assert.ok(!open.includes(s), s);
     const all = files.map((f) => f.content).join('\n');
-    // the stream key has no place on a card until the cards push RTMP (refused by the build)
-    assert.ok(!all.includes('wifi secret 1') && !all.includes('web secret 1') && !all.includes('stream-secret'));
+    assert.ok(!all.includes('wifi secret 1') && !all.includes('web secret 1'));
     assert.ok(all.includes(`psk=${wpaPsk('home', 'wifi secret 1')}`));
+    // the RTMP target with its key, only in the secret file avworker-min reads
+    assert.deepEqual(files.filter((f) => f.content.includes('stream-secret')).map((f) => [f.rel, f.secret]), [['etc/camfw/stream.conf', true]]);
+    assert.match(all, /^rtmp=rtmp:\/\/x\/live\/url-secret\/stream-secret$/m);
+    assert.throws(() => validateConfig({ stream: { url: 'rtmps://x/live' } }), /stream\.url: \(secret, not shown\) is not allowed: rtmp:\/\/host\[:port\]\/app \(plain RTMP: the camera has no TLS/);
   });
 
   test('password hashes match openssl and wpa_passphrase conventions', async () => {
@@ -76,7 +87,7 @@ describe('configuration', () => {
   });
 
   test('Wi-Fi settings reach wpa_supplicant exactly: hex SSIDs where quoting cannot carry them, lengths in bytes', () => {
-    const conf = (ssid: string) => configFiles(validateConfig({ wifi: { ssid, psk: 'wifi secret 1' } }), 'yi', 'web secret 1').find((f) => f.rel === 'etc/wpa_supplicant.conf')!.content;
+    const conf = (ssid: string) => configFiles(validateConfig({ wifi: { ssid, psk: 'wifi secret 1' } }), CAMERAS.yi, 'web secret 1').find((f) => f.rel === 'etc/wpa_supplicant.conf')!.content;
     assert.match(conf('home net'), /^\tssid="home net"$/m);
     for (const ssid of ['say "hi"', 'back\\slash', 'tab\there', 'Café', '"', ' x ']) {
       const value = /^\tssid=(.*)$/m.exec(conf(ssid))![1];
@@ -98,8 +109,8 @@ describe('configuration', () => {
     const file = path.join(dir, 'config.json');
     fs.writeFileSync(file, JSON.stringify({ video: { fps: 10 }, stream: { url: 'rtmp://x/live' }, services: { telnet: true, ftp: false, rtsp: true } }));
     const { given } = loadConfigFile(file);
-    assert.deepEqual(refusedSettings(given, 'fang', CAMERAS.fang.unsupported).map((r) => r.split(':')[0]), ['stream.url', 'services.telnet']);
-    assert.deepEqual(refusedSettings(given, 'yi', CAMERAS.yi.unsupported).map((r) => r.split(':')[0]), ['stream.url', 'services.telnet', 'video.fps']);
+    assert.deepEqual(refusedSettings(given, 'fang', CAMERAS.fang.unsupported).map((r) => r.split(':')[0]), ['services.telnet']);
+    assert.deepEqual(refusedSettings(given, 'yi', CAMERAS.yi.unsupported).map((r) => r.split(':')[0]), ['services.telnet', 'video.fps']);
     // the example builds for both cameras
     assert.deepEqual(refusedSettings(loadConfigFile(path.join(paths.root, 'config/example.json')).given, 'yi', CAMERAS.yi.unsupported), []);
     const r = await runBuild(path.join(dir, 'out'), { config: file, args: ['--model', 'yi'] });

@@ -61,7 +61,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     try {
       await cam.cardPage(8080);
       assert.ok(await boaAnswers(cam), 'the stock Boa does not answer on port 80');
-      const log = await cam.fileLine('/tmp/camfw.log', /lighttpd started on port 8080/);
+      const log = await cam.fileLine('/tmp/camfw.log', /camfw: web: starting lighttpd on port 8080/);
       assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
       const ui = await (await fetch(cam.urlOn(8080), { headers: LOGIN })).text();
       assert.ok(ui.includes(CAMERAS.fang.network.withoutWifi.replace(/'/g, '&#39;').slice(0, 60)), `the page does not say who runs the network:\n${ui}`);
@@ -92,7 +92,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       const calls = (await cam.exec('cat /tmp/stock-calls.log')).output;
       assert.match(calls, /stock-call: wpa_supplicant -B -i wlan0 -c \/media\/mmcblk0p2\/data\/etc\/wpa_supplicant\.conf/);
       // the Sonix RTSP server from the card, once the cloud app let go of the encoder, with the video settings (defaults)
-      await cam.fileLine('/tmp/camfw.log', /camfw: started snx_rtsp_server, 1920x1080 at 15 fps and 2048 kbit\/s/, 90_000);
+      await cam.fileLine('/tmp/camfw.log', /camfw: rtsp: starting snx_rtsp_server, 1920x1080 at 15 fps and 2048 kbit\/s/, 90_000);
       assert.match((await cam.exec('cat /tmp/stock-calls.log')).output, /stock-call: snx_rtsp_server -W 1920 -H 1080 -F 15 -b 2048$/m);
       assert.ok(await rtspAnswersInside(cam, 'unicast'), 'rtsp://127.0.0.1:554/unicast does not answer inside the camera');
       const rtsp = await probeRtsp(cam.rtspUrl('unicast'));

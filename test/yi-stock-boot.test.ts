@@ -102,7 +102,7 @@ describe('emulated YI: the card continues the stock boot after the hook', { conc
     await run(['mcopy', '-o', '-i', `${card}@@${readMbr(card)[0].offset}`, script, '::/test/equip_test.sh'], mtools);
     const cam = await boot(card);
     try {
-      await cam.consoleLine(/camfw: lighttpd started/, BOOT_TIMEOUT_MS);
+      await cam.consoleLine(/camfw: web: starting lighttpd on port 80/, BOOT_TIMEOUT_MS);
       const reached = await waitForPage(`${cam.url}public/build.txt`, 30_000).then(
         () => true,
         () => false,

@@ -22,7 +22,7 @@ const STOCK_BOOT_VERBS: Record<string, [number, number]> = {
   mqueue: [0, 0],
   run: [1, 8],
   daemon: [1, 8],
-  'vendor-daemon': [1, 1],
+  service: [1, 1],
   'wait-file': [2, 2],
 };
 

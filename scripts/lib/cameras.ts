@@ -42,6 +42,8 @@ export interface Camera {
   entry: string;
   /** Where the card directory (camfw's programs and settings) is on the running camera. */
   cardDir: string;
+  /** The camera's own RTSP stream, as a program on the camera reads it: what avworker-min pushes and records. */
+  streamInput: string;
   /** Its partition sizes in the configuration (images.<key>). */
   images: Record<string, PartitionSetting>;
   /** Size budgets of its card trees and artifacts, in bytes (its card.ts checks them). */

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { CamfwConfig } from './config.ts';
+import { rtmpTarget, type CamfwConfig } from './config.ts';
+import type { Camera } from './cameras.ts';
 
 /** The realm of the web UI's HTTP authentication; part of every htdigest hash. */
 export const WEB_REALM = 'camfw';
@@ -99,7 +100,7 @@ export interface CardFile {
  * settings for the camera's scripts, and the secrets in the form the camera needs them
  * (a password hash, a derived Wi-Fi key; the RTMP key must stay usable, so it is as given).
  */
-export function configFiles(config: CamfwConfig, model: string, webPassword: string): CardFile[] {
+export function configFiles(config: CamfwConfig, camera: Camera, webPassword: string): CardFile[] {
   const files: CardFile[] = [
     {
       rel: 'etc/camfw/settings.conf',
@@ -110,16 +111,28 @@ export function configFiles(config: CamfwConfig, model: string, webPassword: str
         '# which use the variables (SC2034: shellcheck cannot see that from here).\n' +
         '# shellcheck disable=SC2034\n' +
         shellAssignments({
-          CAMFW_HOSTNAME: config.hostname ?? `camfw-${model}`,
+          CAMFW_HOSTNAME: config.hostname ?? `camfw-${camera.id}`,
           CAMFW_TZ: config.timezone,
           CAMFW_WEB_PORT: config.web.port,
           CAMFW_VIDEO_RESOLUTION: config.video.resolution,
           CAMFW_VIDEO_FPS: config.video.fps,
           CAMFW_VIDEO_BITRATE_KBPS: config.video.bitrateKbps,
+          CAMFW_STREAM_INPUT: camera.streamInput,
+          CAMFW_RECORD_SEGMENT_SECONDS: config.record.segmentSeconds,
+          CAMFW_RECORD_KEEP_FREE_MB: config.record.keepFreeMb,
           ...Object.fromEntries(Object.entries(config.services).map(([k, v]) => [`CAMFW_SERVICE_${k.toUpperCase()}`, v])),
         }),
     },
     { rel: 'etc/lighttpd.htpasswd', what: 'web login', secret: true, content: htpasswdLine(config.web.user, webPassword) },
+    {
+      rel: 'etc/camfw/stream.conf',
+      what: 'stream target',
+      secret: true,
+      content:
+        '# avworker-min settings (etc/camfw/services/40-stream.sh): the RTMP target with its key,\n' +
+        '# a secret, which nothing shows\n' +
+        (config.stream && config.services.rtmp ? `rtmp=${rtmpTarget(config.stream)}\n` : ''),
+    },
   ];
   if (config.wifi)
     files.push({

@@ -100,7 +100,7 @@ export function overlay(view: Record<string, unknown>, tree: CardTree, overlayDi
 export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean, vendor: VendorStatus[] = []): void {
   installPrograms(input, tree, sub, symlinks);
   overlay(templateView(input, vendor), tree, 'common', sub);
-  for (const f of configFiles(input.config, input.camera.id, input.webPassword)) {
+  for (const f of configFiles(input.config, input.camera, input.webPassword)) {
     const rel = path.posix.join(sub, f.rel);
     fs.mkdirSync(path.dirname(path.join(tree.root, rel)), { recursive: true });
     fs.writeFileSync(path.join(tree.root, rel), f.content);

@@ -94,8 +94,23 @@ export const CONFIG_SCHEMA: ObjectField = {
       description: 'RTMP push target (YouTube, nginx-rtmp); leave out for no push',
       required: ['url'],
       properties: {
-        url: { type: 'string', description: 'RTMP server URL', pattern: /^rtmps?:\/\/[^\s/]+(\/\S*)?$/, patternHelp: 'rtmp://host[:port]/app' },
-        key: { type: 'string', secret: true, minLength: 1, maxLength: 256, description: 'Stream key' },
+        url: {
+          type: 'string',
+          secret: true,
+          description: 'RTMP server URL, e.g. rtmp://a.rtmp.youtube.com/live2; a secret like the key, since a key may be part of it',
+          pattern: /^rtmp:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[!-~]*$/,
+          patternHelp: 'rtmp://host[:port]/app (plain RTMP: the camera has no TLS, so no rtmps), printable ASCII without spaces',
+          maxLength: 900,
+        },
+        key: { type: 'string', secret: true, minLength: 1, maxLength: 256, pattern: /^[!-~]+$/, patternHelp: 'printable ASCII without spaces', description: 'Stream key, added to the URL as its last part' },
+      },
+    },
+    record: {
+      type: 'object',
+      description: 'Recording to the card (services.record)',
+      properties: {
+        segmentSeconds: { type: 'integer', default: 300, minimum: 10, maximum: 3600, description: 'Length of a segment in seconds' },
+        keepFreeMb: { type: 'integer', default: 64, minimum: 1, maximum: 1000000, description: 'The oldest segments are deleted to keep this much of the card free (MB)' },
       },
     },
     services: {
@@ -105,6 +120,7 @@ export const CONFIG_SCHEMA: ObjectField = {
         web: { type: 'boolean', default: true, description: 'Web UI (lighttpd)' },
         rtsp: { type: 'boolean', default: true, description: 'Local RTSP stream' },
         rtmp: { type: 'boolean', default: false, description: 'RTMP push to stream.url' },
+        record: { type: 'boolean', default: false, description: 'Recording to the card, in segments, beside the card directory (record/)' },
         ntp: { type: 'boolean', default: true, description: 'Set the clock from the network' },
         telnet: { type: 'boolean', default: false, description: 'Telnet shell (no encryption: off by default)' },
         ftp: { type: 'boolean', default: false, description: 'FTP access to the card (no encryption: off by default)' },
@@ -126,7 +142,8 @@ export interface CamfwConfig {
   web: { user: string; password?: string; port: number };
   video: { resolution: string; fps: number; bitrateKbps: number };
   stream?: { url: string; key?: string };
-  services: { web: boolean; rtsp: boolean; rtmp: boolean; ntp: boolean; telnet: boolean; ftp: boolean };
+  record: { segmentSeconds: number; keepFreeMb: number };
+  services: { web: boolean; rtsp: boolean; rtmp: boolean; record: boolean; ntp: boolean; telnet: boolean; ftp: boolean };
   /** Partition sizes in MiB, by the keys the cameras give (overlays/<model>/camera.ts). */
   images: Record<string, number>;
 }
@@ -185,6 +202,8 @@ export function validateConfig(raw: unknown): CamfwConfig {
   const errors: string[] = [];
   const config = check(CONFIG_SCHEMA, raw, '', errors) as CamfwConfig;
   if (config?.services?.rtmp && !config.stream) errors.push('services.rtmp: true needs stream.url (the RTMP server to push to)');
+  if (typeof config?.stream?.url === 'string' && Buffer.byteLength(rtmpTarget(config.stream)) > 1000) errors.push('stream: the URL and the key together are longer than the 1000 bytes avworker-min takes');
+  if ((config?.services?.rtmp || config?.services?.record) && config.services.rtsp === false) errors.push('services.rtsp: false leaves nothing to push or record (avworker-min reads the camera\'s RTSP stream): turn services.rtsp on, or services.rtmp and services.record off');
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return config;
 }
@@ -227,10 +246,13 @@ export interface Unsupported {
   why: string;
 }
 
+/** The URL avworker-min pushes to: stream.url, with the key as its last part when given. */
+export function rtmpTarget(stream: { url: string; key?: string }): string {
+  return stream.key ? `${stream.url.replace(/\/+$/, '')}/${stream.key}` : stream.url;
+}
+
 /** Settings no card honours yet. */
 const UNSUPPORTED_EVERYWHERE: Unsupported[] = [
-  { key: 'stream', why: 'the cards cannot push RTMP yet (avworker-min as the camera\'s media engine is the next step): leave stream out' },
-  { key: 'services.rtmp', value: true, why: 'the cards cannot push RTMP yet: leave it false' },
   { key: 'services.telnet', value: true, why: 'the cards start no telnet yet (it comes with the login that sets root\'s password): leave it false' },
   { key: 'services.ftp', value: true, why: 'the cards start no FTP yet (it comes with the web login): leave it false' },
 ];

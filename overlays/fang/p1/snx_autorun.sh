@@ -22,8 +22,10 @@ if ! grep -q " $P2 " /proc/mounts; then
 fi
 
 ROOT="$P2/data"
-RUN=/tmp/camfw
-mkdir -p "$RUN"
+CAMFW_ROOT="$ROOT"
+# $RUN, root's own, and the card's tools on PATH
+# shellcheck source=../p2/data/etc/camfw/env.sh
+. "$ROOT/etc/camfw/env.sh"
 
 # The cloud app owns Wi-Fi on this camera: camfw takes the network, and then stops the
 # cloud apps, only when the build configuration gave Wi-Fi settings (take-network.sh).

@@ -30,7 +30,7 @@ take_over() {
 	echo "camfw: network: camfw's own Wi-Fi works: stopping the cloud apps"
 	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stop-cloud.sh" "$ROOT" "$P1" &
 	# the RTSP server needs the encoder, which the cloud app holds until it is gone
-	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/rtsp.sh" "$ROOT" &
+	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/services/30-rtsp.sh" "$ROOT" boot
 }
 
 give_back() {

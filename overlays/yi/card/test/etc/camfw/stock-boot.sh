@@ -65,15 +65,8 @@ while IFS= read -r line; do
 			"$@" &
 			echo "camfw: started $1 (pid $!)"
 			;;
-		vendor-daemon)
-			if [ "$CAMFW_SERVICE_RTSP" != 1 ]; then
-				echo "camfw: $1 not started: RTSP is off in the configuration"
-			elif [ -x "$ROOT/$1" ]; then
-				"$ROOT/$1" &
-				echo "camfw: started $ROOT/$1 (pid $!)"
-			else
-				echo "camfw: no $1 on the card: the camera has no RTSP stream (give the file to the build with --vendor-dir)"
-			fi
+		service)
+			"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/services/$1.sh" "$ROOT" boot
 			;;
 		wait-file)
 			n=0

@@ -1,0 +1,14 @@
+#!/bin/sh
+# ntp: the camera's clock from the network (BusyBox ntpd, which keeps trying until the
+# network and its DNS answer).
+# usage: busybox sh 10-ntp.sh CARD_DIR start|stop|restart|status|boot
+SERVICE_NAME=ntp
+SERVICE_BACKOFF_MAX=60
+service_enabled() {
+	[ "$CAMFW_SERVICE_NTP" = 1 ]
+}
+service_run() {
+	exec ntpd -n -p pool.ntp.org
+}
+# shellcheck source=../service.sh
+. "${1:?usage: busybox sh 10-ntp.sh CARD_DIR ACTION}/etc/camfw/service.sh"

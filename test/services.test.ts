@@ -1,0 +1,172 @@
+// camfw's services on the emulated cameras, under the card's supervisor (BusyBox runsvdir):
+// what the owner configured starts at boot (the push to nginx-rtmp on the host, reached at
+// 10.0.2.2 as a camera reaches its network, and the recording on the card), whatever dies
+// comes back with a capped, growing delay and a log line, a service stopped by its init
+// script stays stopped, logs stay bounded under a request flood, and the stream key shows
+// nowhere on the camera.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { bootCamera, type RunningCamera } from './qemu/camera.ts';
+import { FANG_PAIRED } from './qemu/fang/model.ts';
+import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
+import { cardImage, cardPrograms, tmpDir } from './helpers.ts';
+import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
+
+const HOST = '10.0.2.2';
+const KEY = 'camfw-key-5d21b7';
+/** The login of test/fixtures/config.json. */
+const LOGIN = { authorization: `Basic ${Buffer.from('admin:test-password-not-for-cameras').toString('base64')}` };
+
+let dir: string;
+let nginx: RtmpServer;
+
+/** What the camera's services configuration is in this test: push with the key, record in 10 s segments. */
+const streaming = () => ({
+  stream: { url: `rtmp://${HOST}:${nginx.port}/live`, key: KEY },
+  record: { segmentSeconds: 10, keepFreeMb: 8 },
+  services: { rtmp: true, record: true },
+});
+
+async function streamStatus(cam: RunningCamera): Promise<WorkerStatus | undefined> {
+  try {
+    return JSON.parse((await cam.exec('cat /tmp/camfw/stream.json 2> /dev/null')).output) as WorkerStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The init script of a service: busybox sh etc/camfw/services/NN-NAME.sh CARD_DIR ACTION. */
+async function service(cam: RunningCamera, cardDir: string, file: string, action: string): Promise<{ code: number; output: string }> {
+  return cam.exec(`${cardDir}/bin/busybox sh ${cardDir}/etc/camfw/services/${file}.sh ${cardDir} ${action}`, 30_000);
+}
+
+async function pidOf(cam: RunningCamera, name: string): Promise<number | undefined> {
+  const out = (await cam.exec(`pidof ${name}`)).output.trim().split('\n').at(-1) ?? '';
+  return /^\d+$/.test(out) ? Number(out) : undefined;
+}
+
+before(async () => {
+  dir = tmpDir('services');
+  nginx = await startRtmpServer(path.join(dir, 'nginx'));
+});
+after(async () => {
+  await nginx?.stop();
+});
+
+describe('emulated YI: camfw\'s services under the supervisor', () => {
+  const CARD = '/home/hd1/test';
+  let cam: RunningCamera;
+  before(async () => {
+    const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
+    cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-stream', streaming(), ['rtspsvr']), busybox);
+    await cam.cardPage();
+  });
+  after(async () => {
+    await cam?.stop();
+  });
+
+  test('the push and the recording start at boot, and every service says it runs', async () => {
+    await waitFor('the camera publishing to nginx', () => nginx.publishing(KEY), 120_000, async () => (await cam.exec('cat /tmp/camfw.log; tail -20 /tmp/camfw/log/stream/current')).output);
+    const s = await waitFor('a recorded segment', async () => {
+      const s = await streamStatus(cam);
+      return s && (s.record.segments ?? 0) >= 2 ? s : undefined;
+    }, 60_000, async () => JSON.stringify(await streamStatus(cam)));
+    assert.equal(s.input.url, 'rtsp://127.0.0.1:554/ch0_0.h264');
+    assert.equal(s.rtmp.state, 'running');
+    const files = (await cam.exec('ls -1 /home/hd1/record')).output.trim().split('\n');
+    assert.ok(files.some((f) => /^\d{8}-\d{6}\.mp4$/.test(f)), files.join(' '));
+    for (const [file, name] of [['10-ntp', 'ntpd'], ['20-web', 'lighttpd'], ['30-rtsp', 'rtspsvr'], ['40-stream', 'avworker-min']]) {
+      const r = await service(cam, CARD, file, 'status');
+      assert.equal(r.code, 0, `${file}: ${r.output}`);
+      assert.match(r.output, /^run: \/tmp\/camfw\/service\/\w+: \(pid \d+\) \d+s/m, r.output);
+      const pidfile = (await cam.exec(`cat /tmp/camfw/${file.slice(3)}.pid`)).output;
+      assert.equal(Number(pidfile.trim()), await pidOf(cam, name), `${file}: the pidfile (${JSON.stringify(pidfile)}) does not name ${name}:\n${(await cam.exec('ps; cat /tmp/camfw.log')).output}`);
+    }
+  });
+
+  test('the stream key and its URL show nowhere on the camera: processes, status, logs, web root', async () => {
+    // (the command holds no key: the camera's shell echoes it, and it is a process too)
+    const places = await cam.exec(`ps w; cat /proc/*/cmdline /proc/*/environ | tr '\\0' ' '; cat /tmp/camfw/stream.json /tmp/camfw.log /tmp/camfw/log/*/current; find ${CARD}/www -type f -exec cat {} +; true`);
+    assert.ok(!places.output.includes(KEY), `the key shows on the camera:\n${places.output.split('\n').filter((l) => l.includes(KEY)).join('\n')}`);
+    assert.match((await streamStatus(cam))!.rtmp.target!, /^rtmp:\/\/10\.0\.2\.2:\d+\/\.\.\.$/);
+  });
+
+  test('a killed lighttpd is back within seconds, and the log says so', async () => {
+    const before = await pidOf(cam, 'lighttpd');
+    await cam.exec(`kill -9 ${before}`);
+    const line = await cam.fileLine('/tmp/camfw.log', /camfw: web: killed by signal 9 after \d+ s; restarting in \d+ s/);
+    assert.ok(line);
+    const after = await waitFor('lighttpd again', async () => {
+      const p = await pidOf(cam, 'lighttpd');
+      return p && p !== before ? p : undefined;
+    }, 30_000);
+    assert.notEqual(after, before);
+    const r = await fetch(`${cam.url}public/build.txt`, { headers: LOGIN });
+    assert.equal(r.status, 200);
+  });
+
+  test('a worker that keeps dying is restarted after 1, 2, 4 and 8 s; stopped, it stays down; started, it streams again', async () => {
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const pid = await waitFor('avworker-min running', () => pidOf(cam, 'avworker-min'), 60_000);
+      await cam.exec(`kill -9 ${pid}`);
+      const log = await cam.fileLine('/tmp/camfw.log', new RegExp(`(camfw: stream: killed by signal 9 after \\d+ s; restarting in \\d+ s[^]*){${i + 1}}`));
+      delays.push(Number([...log.matchAll(/camfw: stream: killed by signal 9 after \d+ s; restarting in (\d+) s/g)].at(-1)![1]));
+      await waitFor('avworker-min restarted', async () => {
+        const p = await pidOf(cam, 'avworker-min');
+        return p && p !== pid ? p : undefined;
+      }, 30_000);
+    }
+    assert.deepEqual(delays, [1, 2, 4, 8]);
+
+    const stopped = await service(cam, CARD, '40-stream', 'stop');
+    assert.match(stopped.output, /camfw: stream: stopped/);
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.equal(await pidOf(cam, 'avworker-min'), undefined, 'the stopped worker came back');
+    assert.equal((await service(cam, CARD, '40-stream', 'status')).code, 3);
+    await waitFor('nginx sees the push end', async () => !(await nginx.publishing(KEY)), 20_000);
+
+    assert.match((await service(cam, CARD, '40-stream', 'start')).output, /camfw: stream: started under the supervisor/);
+    await waitFor('the camera publishing again', () => nginx.publishing(KEY), 60_000);
+    const status = await service(cam, CARD, '40-stream', 'status');
+    assert.match(status.output, /restarts: [4-9]/);
+  });
+
+  test('a flood of unauthenticated requests leaves bounded logs', async () => {
+    const before = Number((await cam.exec('du -sk /tmp/camfw/log | cut -f1')).output.trim().split('\n').at(-1));
+    for (let batch = 0; batch < 30; batch++)
+      await Promise.all(Array.from({ length: 20 }, () => fetch(`${cam.url}secret-${'x'.repeat(400)}`).then((r) => r.text(), () => '')));
+    const logs = (await cam.exec('du -sk /tmp/camfw/log/*')).output;
+    const sizes = [...logs.matchAll(/^(\d+)\s+(\S+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
+    assert.ok(sizes.length >= 4, logs);
+    // svlogd: the current file and at most two old ones, of at most 64 KB each
+    for (const [kb, where] of sizes) assert.ok(kb <= 3 * 64 + 4, `${where} holds ${kb} KB`);
+    const access = sizes.find(([, where]) => where.endsWith('/web-access'));
+    assert.ok(access && access[0] > 64, `600 requests rotated no access log (${before} KB of logs before): ${logs}`);
+  });
+});
+
+describe('emulated Xiaofang: the stream starts once camfw has the network and the RTSP server', () => {
+  test('the push and the recording from the card, after the cloud app let go of the encoder', async () => {
+    const busybox = path.join((await cardPrograms('fang')).built.get('busybox')!.stageDir, 'bin/busybox');
+    const card = await cardImage('fang', dir, 'fang-stream', { ...streaming(), stream: { url: `rtmp://${HOST}:${nginx.port}/live`, key: `${KEY}-fang` }, wifi: { ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' } }, ['snx_rtsp_server']);
+    const cam = await bootCamera('fang', card, busybox);
+    try {
+      await waitFor('the Xiaofang publishing to nginx', () => nginx.publishing(`${KEY}-fang`), 180_000, async () => (await cam.exec('cat /tmp/camfw.log; tail -20 /tmp/camfw/log/stream/current')).output);
+      const s = await waitFor('a recorded segment on the ext2 partition', async () => {
+        const s = await streamStatus(cam);
+        return s && (s.record.segments ?? 0) >= 2 ? s : undefined;
+      }, 60_000, async () => JSON.stringify(await streamStatus(cam)));
+      assert.equal(s.record.dir, '/media/mmcblk0p2/record');
+      assert.equal(s.input.url, 'rtsp://127.0.0.1:554/unicast');
+      const log = (await cam.exec('cat /tmp/camfw.log')).output;
+      assert.ok(log.indexOf('camfw: rtsp: starting snx_rtsp_server') > log.indexOf('camfw: network: camfw\'s own Wi-Fi works: stopping the cloud apps'), log);
+    } finally {
+      await cam.stop();
+    }
+    const [pushed] = nginx.recordings(`${KEY}-fang`);
+    const media = await probeMedia(pushed);
+    assert.equal(media.video?.codec, 'h264');
+  });
+});
