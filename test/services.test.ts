@@ -36,6 +36,14 @@ async function streamStatus(cam: RunningCamera): Promise<WorkerStatus | undefine
   }
 }
 
+/** The worker's status once its first segment is closed (10 s segments). */
+function secondSegment(cam: RunningCamera): Promise<WorkerStatus> {
+  return waitFor('a recorded segment', async () => {
+    const s = await streamStatus(cam);
+    return s && (s.record.segments ?? 0) >= 2 ? s : undefined;
+  }, 60_000, async () => JSON.stringify(await streamStatus(cam)));
+}
+
 /** The init script of a service: busybox sh etc/camfw/services/NN-NAME.sh CARD_DIR ACTION. */
 async function service(cam: RunningCamera, cardDir: string, file: string, action: string): Promise<{ code: number; output: string }> {
   return cam.exec(`${cardDir}/bin/busybox sh ${cardDir}/etc/camfw/services/${file}.sh ${cardDir} ${action}`, 30_000);
@@ -68,10 +76,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
 
   test('the push and the recording start at boot, and every service says it runs', async () => {
     await waitFor('the camera publishing to nginx', () => nginx.publishing(KEY), 120_000, async () => (await cam.exec('cat /tmp/camfw.log; tail -20 /tmp/camfw/log/stream/current')).output);
-    const s = await waitFor('a recorded segment', async () => {
-      const s = await streamStatus(cam);
-      return s && (s.record.segments ?? 0) >= 2 ? s : undefined;
-    }, 60_000, async () => JSON.stringify(await streamStatus(cam)));
+    const s = await secondSegment(cam);
     assert.equal(s.input.url, 'rtsp://127.0.0.1:554/ch0_0.h264');
     assert.equal(s.rtmp.state, 'running');
     const files = (await cam.exec('ls -1 /home/hd1/record')).output.trim().split('\n');
@@ -154,10 +159,7 @@ describe('emulated Xiaofang: the stream starts once camfw has the network and th
     const cam = await bootCamera('fang', card, busybox);
     try {
       await waitFor('the Xiaofang publishing to nginx', () => nginx.publishing(`${KEY}-fang`), 180_000, async () => (await cam.exec('cat /tmp/camfw.log; tail -20 /tmp/camfw/log/stream/current')).output);
-      const s = await waitFor('a recorded segment on the ext2 partition', async () => {
-        const s = await streamStatus(cam);
-        return s && (s.record.segments ?? 0) >= 2 ? s : undefined;
-      }, 60_000, async () => JSON.stringify(await streamStatus(cam)));
+      const s = await secondSegment(cam);
       assert.equal(s.record.dir, '/media/mmcblk0p2/record');
       assert.equal(s.input.url, 'rtsp://127.0.0.1:554/unicast');
       const log = (await cam.exec('cat /tmp/camfw.log')).output;
