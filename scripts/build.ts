@@ -12,7 +12,7 @@ import { CARD_RECIPES } from './lib/card-parts.ts';
 import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
 import { RECIPES } from '../recipes/index.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
-import { ConfigError, generatePassword, loadConfigFile, refusedSettings } from './lib/config.ts';
+import { ConfigError, loadConfigFile, refusedSettings } from './lib/config.ts';
 import { elapsed, log, step } from './lib/log.ts';
 import { paths } from './lib/paths.ts';
 
@@ -22,8 +22,8 @@ Builds camfw's SD-card images from source into output/<model>/.
 
 options:
   --config FILE                the card configuration (JSON; see config/example.json and
-                               config/camfw.schema.json); without it, the defaults and a
-                               generated web password, printed at the end
+                               config/camfw.schema.json); without it, the defaults: no
+                               web password, each camera asks for one on its first visit
   --model fang|yi|all          camera to build for (default: all)
                                  fang  Xiaomi Xiaofang (Sonix SN98660): MBR image, vfat + ext2
                                  yi    YI Home (Hi3518): card tree as FAT32 image and zip
@@ -90,7 +90,6 @@ main(async () => {
   await step('host packages', () => ensureHostPackages('build'));
   const info = await buildInfo();
   const summary: string[] = [];
-  const generated: string[] = [];
   for (const id of models) {
     const cam = camera(id);
     const tcId = chooseToolchain(cam, choice);
@@ -102,9 +101,7 @@ main(async () => {
       continue;
     }
     const built = await buildRecipes(values['ffmpeg-cli'] ? [...CARD_RECIPES, 'ffmpeg-cli'] : CARD_RECIPES, tc, jobs);
-    const webPassword = config.web.password ?? generatePassword();
-    if (!config.web.password) generated.push(`  ${id}: user ${config.web.user}, password ${webPassword}`);
-    const artifacts = await buildCard({ camera: cam, tc, built, info, config, webPassword, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
+    const artifacts = await buildCard({ camera: cam, tc, built, info, config, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);
   }
@@ -117,6 +114,6 @@ main(async () => {
           .map((m) => `${m}: checksums, manifest and licences in ${path.relative(process.cwd(), paths.model(m))}/ (SHA256SUMS, manifest.json, licenses/)`)
           .join('\n'),
     );
-  if (generated.length)
-    console.log(`\nweb UI login, generated for this build and shown only now (set web.password in --config to choose it):\n${generated.join('\n')}`);
+  if (!only && !config.web.password)
+    console.log('\nweb UI login: the cards have no password (web.password is not set); each camera asks for one on its first visit, from its own network only.');
 });

@@ -1,14 +1,14 @@
 // The user configuration: defaults, refusals that name key, value and what is allowed,
 // secrets kept out of anything shown, and the committed JSON Schema in step with the code.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { jsonSchema, loadConfig, loadConfigFile, redactConfig, refusedSettings, secretKeys, validateConfig } from '../scripts/lib/config.ts';
 import { CAMERAS } from '../scripts/lib/cameras.ts';
-import { apr1, configFiles, htpasswdLine, wpaPsk, wpaSsid } from '../scripts/lib/card-config.ts';
+import { configFiles, webPasswdLine, WEB_PASSWORD_ROUNDS, wpaPsk, wpaSsid } from '../scripts/lib/card-config.ts';
 import { paths } from '../scripts/lib/paths.ts';
-import { run } from '../scripts/lib/run.ts';
 import { runBuild, tmpDir } from './helpers.ts';
 
 describe('configuration', () => {
@@ -64,7 +64,7 @@ describe('configuration', () => {
     });
     const shown = JSON.stringify(redactConfig(c));
     for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret', 'url-secret']) assert.ok(!shown.includes(s), s);
-    const files = configFiles(c, CAMERAS.fang, 'web secret 1');
+    const files = configFiles(c, CAMERAS.fang);
     const open = files.filter((f) => !f.secret).map((f) => f.content).join('\n');
     for (const s of ['wifi secret 1', 'web secret 1', 'stream-secret', 'url-secret']) assert.ok(!open.includes(s), s);
     const all = files.map((f) => f.content).join('\n');
@@ -76,18 +76,20 @@ describe('configuration', () => {
     assert.throws(() => validateConfig({ stream: { url: 'rtmps://x/live' } }), /stream\.url: \(secret, not shown\) is not allowed: rtmp:\/\/host\[:port\]\/app \(plain RTMP: the camera has no TLS/);
   });
 
-  test('password hashes match openssl and wpa_passphrase conventions', async () => {
-    const openssl = await run(['openssl', 'passwd', '-apr1', '-salt', 'Zz./0123', 'p@ss word'], { allowFail: true });
-    if (openssl.code === 0) assert.equal(apr1('p@ss word', 'Zz./0123'), openssl.stdout.trim());
-    assert.equal(apr1('password', 'abcdefgh'), '$apr1$abcdefgh$FBwExRW4dCc8aL.OvjpIE1');
-    assert.equal(htpasswdLine('admin', 'password'), htpasswdLine('admin', 'password'));
-    assert.notEqual(htpasswdLine('admin', 'password'), htpasswdLine('admin', 'password2'));
-    // IEEE 802.11i-2004 test vector
-    assert.equal(wpaPsk('IEEE', 'password'), 'f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e');
+  test('the web password is PBKDF2-HMAC-SHA256 with a random salt; no password, no file', () => {
+    assert.equal(webPasswdLine('u', 'pw', Buffer.from('salt')), `u:pbkdf2-sha256:${WEB_PASSWORD_ROUNDS}:73616c74:${crypto.pbkdf2Sync('pw', 'salt', WEB_PASSWORD_ROUNDS, 32, 'sha256').toString('hex')}\n`);
+    const [, , , salt, hash] = webPasswdLine('admin', 'correct horse').trim().split(':');
+    assert.equal(hash, crypto.pbkdf2Sync('correct horse', Buffer.from(salt, 'hex'), WEB_PASSWORD_ROUNDS, 32, 'sha256').toString('hex'));
+    // the same login gives another hash on every card
+    assert.notEqual(webPasswdLine('admin', 'correct horse'), webPasswdLine('admin', 'correct horse'));
+    assert.equal(configFiles(validateConfig({}), CAMERAS.yi).find((f) => f.rel === 'etc/camfw/web.passwd'), undefined);
+    const withPassword = configFiles(validateConfig({ web: { password: 'correct horse' } }), CAMERAS.yi).find((f) => f.rel === 'etc/camfw/web.passwd')!;
+    assert.equal(withPassword.secret, true);
+    assert.ok(!withPassword.content.includes('correct horse'));
   });
 
   test('Wi-Fi settings reach wpa_supplicant exactly: hex SSIDs where quoting cannot carry them, lengths in bytes', () => {
-    const conf = (ssid: string) => configFiles(validateConfig({ wifi: { ssid, psk: 'wifi secret 1' } }), CAMERAS.yi, 'web secret 1').find((f) => f.rel === 'etc/wpa_supplicant.conf')!.content;
+    const conf = (ssid: string) => configFiles(validateConfig({ wifi: { ssid, psk: 'wifi secret 1' } }), CAMERAS.yi).find((f) => f.rel === 'etc/wpa_supplicant.conf')!.content;
     assert.match(conf('home net'), /^\tssid="home net"$/m);
     for (const ssid of ['say "hi"', 'back\\slash', 'tab\there', 'Café', '"', ' x ']) {
       const value = /^\tssid=(.*)$/m.exec(conf(ssid))![1];

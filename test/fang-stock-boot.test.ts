@@ -11,13 +11,11 @@ import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { run } from '../scripts/lib/run.ts';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
-import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, ownerSession, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
 const NET_GRACE_S = 60;
-/** The login of test/fixtures/config.json. */
-const LOGIN = { authorization: `Basic ${Buffer.from('admin:test-password-not-for-cameras').toString('base64')}` };
 const mtools = { env: { MTOOLS_SKIP_CHECK: '1' } };
 
 let busybox: string;
@@ -63,7 +61,8 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       assert.ok(await boaAnswers(cam), 'the stock Boa does not answer on port 80');
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: web: starting lighttpd on port 8080/);
       assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
-      const ui = await (await fetch(cam.urlOn(8080), { headers: LOGIN })).text();
+      const { cookie } = await ownerSession(cam.urlOn(8080));
+      const ui = await (await fetch(cam.urlOn(8080), { headers: { cookie } })).text();
       assert.ok(ui.includes(CAMERAS.fang.network.withoutWifi.replace(/'/g, '&#39;').slice(0, 60)), `the page does not say who runs the network:\n${ui}`);
       // memory: a card program asking for more than the camera has left is OOM-killed
       const left = await memAvailableKiB(cam);

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { chooseToolchain, setupToolchain, type Toolchain } from '../toolchain/index.ts';
 import { buildRecipes, type BuiltRecipe } from '../scripts/lib/builder.ts';
 import { camera, type ModelId } from '../scripts/lib/cameras.ts';
-import { CARD_RECIPES } from '../scripts/lib/card-parts.ts';
+import { buildInfo } from '../scripts/lib/build-info.ts';
+import { CARD_RECIPES, populateCardDir } from '../scripts/lib/card-parts.ts';
+import { validateConfig } from '../scripts/lib/config.ts';
+import { CardTree } from '../scripts/lib/manifest.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
 import { paths } from '../scripts/lib/paths.ts';
@@ -41,6 +44,14 @@ export function cardPrograms(model: ModelId): Promise<Built> {
       })(),
     );
   return builds.get(tcId)!;
+}
+
+/** A card directory of `model` (fang's data/, yi's test/) rendered from `config` into a temporary directory. */
+export async function renderCard(model: ModelId, config: unknown): Promise<string> {
+  const dir = tmpDir('card');
+  const { tc, built } = await cardPrograms(model);
+  populateCardDir({ camera: camera(model), tc, built, info: await buildInfo(), config: validateConfig(config) }, new CardTree(dir), '', true);
+  return dir;
 }
 
 const made: string[] = [];
@@ -84,7 +95,7 @@ export async function cardToolbox(busybox: string, kernel: string): Promise<stri
 
 const TSX = path.join(paths.root, 'node_modules/.bin/tsx');
 const BUILD = path.join(paths.root, 'scripts/build.ts');
-/** A fixed web password: a generated one is new in every build. */
+/** The test configuration: no web password (the published images have none), so its images are reproducible. */
 export const TEST_CONFIG = path.join(paths.root, 'test/fixtures/config.json');
 
 /** An output directory that shares downloads, toolchains and compiled recipes with output/: only the image stage runs. */
@@ -192,4 +203,25 @@ export async function memAvailableKiB(cam: RunningCamera): Promise<number> {
 export async function rtspAnswersInside(cam: RunningCamera, pathOnCamera: string): Promise<boolean> {
   const r = await cam.exec(`{ printf 'OPTIONS rtsp://127.0.0.1:554/${pathOnCamera} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'; sleep 2; } | nc 127.0.0.1 554`);
   return /^RTSP\/1\.0 200 OK/m.test(r.output);
+}
+
+/** The password the tests give a camera on its first visit. */
+export const OWNER_PASSWORD = 'owner-test-password-3c9f';
+
+/**
+ * A logged-in session on the camera's web UI at `baseUrl`: the first visit's password
+ * when the card has none (the tests reach the camera from its own network, QEMU's
+ * 10.0.2.2), a login otherwise. The cookie header to send.
+ */
+export async function ownerSession(baseUrl: string): Promise<{ cookie: string; csrf: string }> {
+  const state = (await (await fetch(`${baseUrl}api/session`)).json()) as { setup_needed: boolean };
+  const r = await fetch(`${baseUrl}api/${state.setup_needed ? 'setup' : 'login'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'admin', password: OWNER_PASSWORD }),
+  });
+  const body = (await r.json()) as { csrf?: string; error?: string };
+  const cookie = /camfw_session=[0-9a-f]{64}/.exec(r.headers.get('set-cookie') ?? '')?.[0];
+  if (!r.ok || !cookie || !body.csrf) throw new Error(`no session on ${baseUrl}: ${r.status} ${JSON.stringify(body)}`);
+  return { cookie, csrf: body.csrf };
 }

@@ -89,7 +89,7 @@ describe('fang image', () => {
     assert.ok(fs.existsSync(path.join(parts.get(2)!.dir, 'data/.resize')), 'no resize marker');
     assert.equal(fs.readlinkSync(path.join(parts.get(2)!.dir, 'data/sbin/ifconfig')), '../bin/busybox');
     assert.equal(fs.statSync(path.join(parts.get(2)!.dir, 'data/usr/sbin/lighttpd')).mode & 0o777, 0o755);
-    assert.equal(fs.statSync(path.join(parts.get(2)!.dir, 'data/etc/lighttpd.htpasswd')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.join(parts.get(2)!.dir, 'data/etc/camfw/stream.conf')).mode & 0o777, 0o600);
   });
 
   test('every inode of p2 belongs to root', async () => {
@@ -136,7 +136,7 @@ describe('yi image and zip', () => {
     const mode = (name: string) => listing.find((l) => l.endsWith(` ${name}`))!.split(/\s+/)[0];
     assert.equal(mode('test/usr/sbin/lighttpd'), '-rwxr-xr-x');
     assert.equal(mode('test/www/index.html'), '-rw-r--r--');
-    assert.equal(mode('test/etc/lighttpd.htpasswd'), '-rw-------');
+    assert.equal(mode('test/etc/camfw/stream.conf'), '-rw-------');
   });
 });
 

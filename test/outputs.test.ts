@@ -43,7 +43,7 @@ describe('secrets', () => {
     // on the card, only in the form the camera needs
     const card = path.join(out, 'fang/tree/p2/data/etc');
     assert.ok(!fs.readFileSync(path.join(card, 'wpa_supplicant.conf'), 'utf8').includes(SECRETS.psk));
-    assert.ok(!fs.readFileSync(path.join(card, 'lighttpd.htpasswd'), 'utf8').includes(SECRETS.password));
+    assert.ok(!fs.readFileSync(path.join(card, 'camfw/web.passwd'), 'utf8').includes(SECRETS.password));
   });
 });
 

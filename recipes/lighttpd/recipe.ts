@@ -5,15 +5,13 @@ import type { Recipe } from '../../scripts/lib/recipe.ts';
 
 /**
  * Modules linked into the static binary, in load order (mod_indexfile before
- * mod_staticfile, or `/` answers 403). mod_authn_file is mod_auth's file backend.
+ * mod_staticfile, or `/` answers 403). The login is camfw-api's (a CGI), not mod_auth's.
  */
 export const LIGHTTPD_MODULES = [
   'mod_access',
+  'mod_rewrite',
   'mod_alias',
-  'mod_redirect',
   'mod_setenv',
-  'mod_auth',
-  'mod_authn_file',
   'mod_cgi',
   'mod_accesslog',
   'mod_indexfile',

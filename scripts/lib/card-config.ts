@@ -2,9 +2,6 @@ import crypto from 'node:crypto';
 import { rtmpTarget, type CamfwConfig } from './config.ts';
 import type { Camera } from './cameras.ts';
 
-/** The realm of the web UI's HTTP authentication; part of every htdigest hash. */
-export const WEB_REALM = 'camfw';
-
 function shellQuote(v: string): string {
   return `'${v.replace(/'/g, `'\\''`)}'`;
 }
@@ -15,59 +12,18 @@ function shellAssignments(values: Record<string, string | number | boolean>): st
     .join('\n') + '\n';
 }
 
-const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-function md5(...parts: Buffer[]): Buffer {
-  const h = crypto.createHash('md5');
-  for (const p of parts) h.update(p);
-  return h.digest();
-}
+/** PBKDF2-HMAC-SHA256 rounds of the web password: what camfw-api uses (recipes/camfw-api/auth.c). */
+export const WEB_PASSWORD_ROUNDS = 50000;
 
 /**
- * The Apache "$apr1$" MD5-crypt hash (salted, 1000 rounds), which lighttpd's htpasswd
- * backend checks without a crypto library. (Debian's musl has no crypt(), and lighttpd's
- * SHA-256 digests need one.)
+ * The line of etc/camfw/web.passwd that camfw-api checks logins against:
+ * USER:pbkdf2-sha256:ROUNDS:SALT:HASH, with a random 16-byte salt. A card built with a
+ * password is therefore not bit-identical to another build; without one, the card has no
+ * such file and the camera asks for the password on first visit.
  */
-export function apr1(password: string, salt: string): string {
-  const pw = Buffer.from(password);
-  const s = Buffer.from(salt.slice(0, 8));
-  const magic = Buffer.from('$apr1$');
-  const alt = md5(pw, s, pw);
-  const ctx: Buffer[] = [pw, magic, s];
-  for (let n = pw.length; n > 0; n -= 16) ctx.push(alt.subarray(0, Math.min(n, 16)));
-  for (let i = pw.length; i; i >>= 1) ctx.push(i & 1 ? Buffer.from([0]) : pw.subarray(0, 1));
-  let final = md5(...ctx);
-  for (let i = 0; i < 1000; i++) {
-    const round: Buffer[] = [i & 1 ? pw : final];
-    if (i % 3) round.push(s);
-    if (i % 7) round.push(pw);
-    round.push(i & 1 ? final : pw);
-    final = md5(...round);
-  }
-  const to64 = (v: number, n: number) => {
-    let out = '';
-    for (; n > 0; n--, v >>= 6) out += ITOA64[v & 0x3f];
-    return out;
-  };
-  const b = final;
-  const encoded =
-    to64((b[0] << 16) | (b[6] << 8) | b[12], 4) +
-    to64((b[1] << 16) | (b[7] << 8) | b[13], 4) +
-    to64((b[2] << 16) | (b[8] << 8) | b[14], 4) +
-    to64((b[3] << 16) | (b[9] << 8) | b[15], 4) +
-    to64((b[4] << 16) | (b[10] << 8) | b[5], 4) +
-    to64(b[11], 2);
-  return `$apr1$${s.toString()}$${encoded}`;
-}
-
-/**
- * The htpasswd line for the web login. The salt is derived from the login itself, so the
- * same configuration gives the same card (a random salt would change every build).
- */
-export function htpasswdLine(user: string, password: string): string {
-  const digest = crypto.createHmac('sha256', password).update(`camfw:${user}`).digest();
-  const salt = Array.from(digest.subarray(0, 8), (x) => ITOA64[x & 0x3f]).join('');
-  return `${user}:${apr1(password, salt)}\n`;
+export function webPasswdLine(user: string, password: string, salt: Buffer = crypto.randomBytes(16)): string {
+  const hash = crypto.pbkdf2Sync(password, salt, WEB_PASSWORD_ROUNDS, 32, 'sha256');
+  return `${user}:pbkdf2-sha256:${WEB_PASSWORD_ROUNDS}:${salt.toString('hex')}:${hash.toString('hex')}\n`;
 }
 
 /**
@@ -100,7 +56,7 @@ export interface CardFile {
  * settings for the camera's scripts, and the secrets in the form the camera needs them
  * (a password hash, a derived Wi-Fi key; the RTMP key must stay usable, so it is as given).
  */
-export function configFiles(config: CamfwConfig, camera: Camera, webPassword: string): CardFile[] {
+export function configFiles(config: CamfwConfig, camera: Camera): CardFile[] {
   const files: CardFile[] = [
     {
       rel: 'etc/camfw/settings.conf',
@@ -123,7 +79,6 @@ export function configFiles(config: CamfwConfig, camera: Camera, webPassword: st
           ...Object.fromEntries(Object.entries(config.services).map(([k, v]) => [`CAMFW_SERVICE_${k.toUpperCase()}`, v])),
         }),
     },
-    { rel: 'etc/lighttpd.htpasswd', what: 'web login', secret: true, content: htpasswdLine(config.web.user, webPassword) },
     {
       rel: 'etc/camfw/stream.conf',
       what: 'stream target',
@@ -134,6 +89,7 @@ export function configFiles(config: CamfwConfig, camera: Camera, webPassword: st
         (config.stream && config.services.rtmp ? `rtmp=${rtmpTarget(config.stream)}\n` : ''),
     },
   ];
+  if (config.web.password) files.push({ rel: 'etc/camfw/web.passwd', what: 'web login', secret: true, content: webPasswdLine(config.web.user, config.web.password) });
   if (config.wifi)
     files.push({
       rel: 'etc/wpa_supplicant.conf',

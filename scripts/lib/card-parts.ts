@@ -7,7 +7,7 @@ import type { Toolchain } from '../../toolchain/types.ts';
 import type { BuildInfo } from './build-info.ts';
 import { buildOrder, type BuiltRecipe } from './builder.ts';
 import type { Camera } from './cameras.ts';
-import { configFiles, WEB_REALM } from './card-config.ts';
+import { configFiles } from './card-config.ts';
 import type { CamfwConfig } from './config.ts';
 import type { CardTree } from './manifest.ts';
 import type { VendorStatus } from './vendor.ts';
@@ -15,7 +15,7 @@ import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 
 /** The recipes whose programs go on every card. */
-export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min'];
+export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api'];
 
 export interface CardInput {
   camera: Camera;
@@ -23,8 +23,6 @@ export interface CardInput {
   built: Map<string, BuiltRecipe>;
   info: BuildInfo;
   config: CamfwConfig;
-  /** The web UI password: from the configuration, or generated for this build. */
-  webPassword: string;
   /** Where the user keeps the camera's proprietary files (--vendor-dir). */
   vendorDir?: string;
   /** yi firmware mode: the stock home image or extracted tree (--stock-home). */
@@ -85,7 +83,6 @@ export function templateView(input: CardInput, vendor: VendorStatus[]): Record<s
     toolchain: tc.id,
     libc: tc.libc,
     networkNote: input.config.wifi ? camera.network.withWifi : camera.network.withoutWifi,
-    webRealm: WEB_REALM,
   };
 }
 
@@ -100,7 +97,7 @@ export function overlay(view: Record<string, unknown>, tree: CardTree, overlayDi
 export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean, vendor: VendorStatus[] = []): void {
   installPrograms(input, tree, sub, symlinks);
   overlay(templateView(input, vendor), tree, 'common', sub);
-  for (const f of configFiles(input.config, input.camera, input.webPassword)) {
+  for (const f of configFiles(input.config, input.camera)) {
     const rel = path.posix.join(sub, f.rel);
     fs.mkdirSync(path.dirname(path.join(tree.root, rel)), { recursive: true });
     fs.writeFileSync(path.join(tree.root, rel), f.content);

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { CAMERAS } from './cameras.ts';
 
@@ -72,10 +71,10 @@ export const CONFIG_SCHEMA: ObjectField = {
     },
     web: {
       type: 'object',
-      description: 'Web UI login (HTTP basic authentication)',
+      description: 'Web UI login (a session cookie; camfw-api checks the password)',
       properties: {
         user: { type: 'string', default: 'admin', description: 'User name', pattern: /^[A-Za-z0-9._-]{1,32}$/, patternHelp: 'letters, digits, . _ - (1 to 32)' },
-        password: { type: 'string', secret: true, minLength: 8, maxLength: 128, description: 'Password; leave out to have the build generate one and print it once' },
+        password: { type: 'string', secret: true, minLength: 8, maxLength: 128, description: 'Password; leave out to have each camera ask for one on its first visit (from its own network only). A card built with a password is not bit-identical to another build: its hash has a random salt' },
         port: { type: 'integer', default: 80, minimum: 1, maximum: 65535, description: 'HTTP port' },
       },
     },
@@ -286,12 +285,6 @@ export function redactConfig(config: CamfwConfig): unknown {
     if (o && o[last] !== undefined) o[last] = '(secret)';
   }
   return copy;
-}
-
-/** A password for the web UI when the config gives none: 16 characters, about 95 bits. */
-export function generatePassword(): string {
-  const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return Array.from(crypto.randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
 }
 
 /** JSON Schema (draft 2020-12) of the field table, for editors. */

@@ -72,7 +72,6 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'time', why: "/usr/bin/time: peak memory and CPU time of avworker-min and the ffmpeg program (npm run bench)", for: 'test' },
   { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
   { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },
-  { name: 'openssl', why: 'checks the web password hashes against `openssl passwd -apr1`', for: 'test' },
   { name: 'autoconf', why: 'makes the tiny autotools package that tests the autotools builder', for: 'test' },
   { name: 'shellcheck', why: 'checks every shell script that goes on a card', for: 'test' },
   { name: 'mmdebstrap', why: 'makes the fresh Debian 12 root that npm run test:fresh proves the README in', for: 'fresh' },
