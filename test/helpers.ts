@@ -205,6 +205,9 @@ export async function rtspAnswersInside(cam: RunningCamera, pathOnCamera: string
   return /^RTSP\/1\.0 200 OK/m.test(r.output);
 }
 
+/** The session cookie (`camfw_session=...`) a Set-Cookie header sets. */
+export const sessionCookie = (setCookie: string | null | undefined) => /camfw_session=[0-9a-f]{64}/.exec(setCookie ?? '')?.[0];
+
 /** The password the tests give a camera on its first visit. */
 export const OWNER_PASSWORD = 'owner-test-password-3c9f';
 
@@ -221,7 +224,7 @@ export async function ownerSession(baseUrl: string): Promise<{ cookie: string; c
     body: JSON.stringify({ user: 'admin', password: OWNER_PASSWORD }),
   });
   const body = (await r.json()) as { csrf?: string; error?: string };
-  const cookie = /camfw_session=[0-9a-f]{64}/.exec(r.headers.get('set-cookie') ?? '')?.[0];
+  const cookie = sessionCookie(r.headers.get('set-cookie'));
   if (!r.ok || !cookie || !body.csrf) throw new Error(`no session on ${baseUrl}: ${r.status} ${JSON.stringify(body)}`);
   return { cookie, csrf: body.csrf };
 }

@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
-import { cardImage, cardPrograms, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, OWNER_PASSWORD, ownerSession, sessionCookie, tmpDir } from './helpers.ts';
+import { hostileSweep, type Send } from './hostile.ts';
 import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
 
 const HOST = '10.0.2.2';
@@ -138,15 +139,33 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
 
   test('a flood of unauthenticated requests leaves bounded logs', async () => {
     const before = Number((await cam.exec('du -sk /tmp/camfw/log | cut -f1')).output.trim().split('\n').at(-1));
-    for (let batch = 0; batch < 30; batch++)
-      await Promise.all(Array.from({ length: 20 }, () => fetch(`${cam.url}secret-${'x'.repeat(400)}`).then((r) => r.text(), () => '')));
+    // lighttpd's own answers (no CGI): 120 requests of 4 KB lines, about 500 KB to log
+    for (let batch = 0; batch < 6; batch++)
+      await Promise.all(Array.from({ length: 20 }, () => fetch(`${cam.url}public/secret-${'x'.repeat(4000)}`).then((r) => r.text(), () => '')));
     const logs = (await cam.exec('du -sk /tmp/camfw/log/*')).output;
     const sizes = [...logs.matchAll(/^(\d+)\s+(\S+)$/gm)].map((m) => [Number(m[1]), m[2]] as const);
     assert.ok(sizes.length >= 4, logs);
     // svlogd: the current file and at most two old ones, of at most 64 KB each
     for (const [kb, where] of sizes) assert.ok(kb <= 3 * 64 + 4, `${where} holds ${kb} KB`);
     const access = sizes.find(([, where]) => where.endsWith('/web-access'));
-    assert.ok(access && access[0] > 64, `600 requests rotated no access log (${before} KB of logs before): ${logs}`);
+    assert.ok(access && access[0] > 64, `120 requests rotated no access log (${before} KB of logs before): ${logs}`);
+  });
+
+  test('over HTTP: the first password from the camera\'s own network, then the hostile-input sweep of every call', async (t) => {
+    const t0 = Date.now();
+    await ownerSession(cam.url);
+    t.diagnostic(`yi: first-visit setup (PBKDF2, 50,000 rounds, in the emulated camera) ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const send: Send = async (call, body, opts) => {
+      const headers: Record<string, string> = { 'content-type': opts.type ?? 'application/json' };
+      if (opts.cookie) headers.cookie = opts.cookie;
+      if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
+      const r = await fetch(`${cam.url}api${call}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      const text = await r.text();
+      return { status: r.status, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}, cookie: sessionCookie(r.headers.get('set-cookie')) };
+    };
+    const { checked } = await hostileSweep(send, 'admin', OWNER_PASSWORD, '/tmp/pwned', false);
+    assert.ok(checked >= 3 * 12);
+    assert.match((await cam.exec('ls /tmp/pwned 2>&1; ls /home/hd1/test/etc/camfw')).output, /No such file or directory[^]*web\.passwd/);
   });
 });
 

@@ -10,7 +10,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { run, startBackground } from '../scripts/lib/run.ts';
-import { renderCard, tmpDir } from './helpers.ts';
+import { hostileSweep, type Send } from './hostile.ts';
+import { renderCard, sessionCookie, tmpDir } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 
 const PASSWORD = 'a long enough test password';
@@ -55,7 +56,7 @@ async function cgi(card: string, runDir: string, pathInfo: string, c: Call = {})
   return { status: Number(/^(\d+)/.exec(headers.get('status') ?? '')?.[1]), headers, json: text.startsWith('{') ? JSON.parse(text) : {} };
 }
 
-const cookieOf = (a: Answer) => /camfw_session=[0-9a-f]{64}/.exec(a.headers.get('set-cookie') ?? '')?.[0];
+const cookieOf = (a: Answer) => sessionCookie(a.headers.get('set-cookie'));
 
 describe('camfw-api, the CGI behind the login', () => {
   let withPassword: string;
@@ -161,70 +162,11 @@ describe('camfw-api, the CGI behind the login', () => {
     const marker = path.join(runDir, 'pwned');
     const passwdFile = path.join(card, 'etc/camfw/web.passwd');
     const passwdBefore = fs.readFileSync(passwdFile, 'utf8');
-    const login = await cgi(card, runDir, '/login', { body: { user: 'owner', password: PASSWORD } });
-    const session = { cookie: cookieOf(login)!, csrf: String(login.json.csrf) };
-    let password = PASSWORD;
-    const strings = [
-      `'; touch ${marker}; '`,
-      `$(touch ${marker})`,
-      `\`touch ${marker}\``,
-      `x"; touch ${marker}; "`,
-      `line\ntouch ${marker}`,
-      '../../../etc/passwd',
-      '%00',
-      'x'.repeat(100_000),
-    ];
-    const raw = [
-      ['a NUL', '{"user":"owner","password":"a\\u0000b"}', /NUL/],
-      ['bad UTF-8', Buffer.concat([Buffer.from('{"user":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","password":"x"}')]), /UTF-8/],
-      ['an array', '["owner", "x"]', /JSON object/],
-      ['a number for a string', '{"user":"owner","password":12345678}', /must be a string/],
-      ['an object for a string', '{"user":{"a":1},"password":"x"}', /must be a string, true, false or a whole number/],
-      ['a missing field', '{"user":"owner"}', /^\w+: missing$/],
-      ['an unknown field', '{"user":"owner","password":"x","admin":true}', /admin: not a field/],
-      ['a field twice', '{"user":"owner","user":"x","password":"x"}', /given twice/],
-      ['trailing text', '{"user":"owner","password":"x"} ; rm -rf /', /follows the JSON/],
-      ['not JSON', 'user=owner&password=x', /JSON object/],
-    ] as const;
-    const calls: Array<[string, string[], Call]> = [
-      ['/setup', ['user', 'password'], {}],
-      ['/login', ['user', 'password'], {}],
-      ['/password', ['old', 'new'], session],
-    ];
-    let checked = 0;
-    // each from its own address: the failed logins would make one address wait
-    const addr = () => `127.0.${Math.floor(checked / 200)}.${(checked % 200) + 2}`;
-    for (const [call, fields, extra] of calls) {
-      for (const field of fields)
-        for (const value of strings) {
-          const body = Object.fromEntries(fields.map((f) => [f, f === field ? value : f === 'user' ? 'owner' : password]));
-          const r = await cgi(card, runDir, call, { ...extra, body, addr: addr() });
-          const what = `${call} ${field}=${JSON.stringify(value.slice(0, 40))}: ${r.status} ${JSON.stringify(r.json)}`;
-          if (call === '/password' && field === 'new' && r.status === 200) {
-            // a valid new password, stored exactly as given: it logs in, and the old one no longer does
-            password = value;
-            Object.assign(session, { cookie: cookieOf(r)!, csrf: String(r.json.csrf) });
-            assert.equal((await cgi(card, runDir, '/login', { addr: addr(), body: { user: 'owner', password: value } })).status, 200, what);
-          } else {
-            assert.ok([400, 401, 409].includes(r.status), what);
-          }
-          if (value.length > 1024) assert.equal(r.status, 400, what);
-          if (r.status === 400) assert.equal(r.json.field ?? field, field, what);
-          checked++;
-        }
-      for (const [what, text, why] of raw) {
-        // the call's own field names
-        const rename = (t: string) => t.replaceAll('"user"', `"${fields[0]}"`).replaceAll('"password"', `"${fields[1]}"`);
-        const body = Buffer.isBuffer(text) ? Buffer.from(rename(text.toString('latin1')), 'latin1') : rename(text);
-        const r = await cgi(card, runDir, call, { ...extra, body, addr: addr() });
-        assert.equal(r.status, 400, `${call} with ${what}: ${r.status} ${JSON.stringify(r.json)}`);
-        assert.match(String(r.json.error), why, `${call} with ${what}`);
-        checked++;
-      }
-      // not JSON by its type, and a body above the limit
-      assert.equal((await cgi(card, runDir, call, { ...extra, body: '{}', type: 'application/x-www-form-urlencoded' })).status, 415);
-      assert.equal((await cgi(card, runDir, call, { ...extra, body: `{"user":"${'x'.repeat(140_000)}"}` })).status, 413);
-    }
+    const send: Send = async (call, body, opts) => {
+      const r = await cgi(card, runDir, call, { ...opts, body });
+      return { ...r, cookie: cookieOf(r) };
+    };
+    const { password, checked } = await hostileSweep(send, 'owner', PASSWORD, marker);
     assert.ok(checked >= 3 * 12);
     assert.ok(!fs.existsSync(marker), 'a value ran as a command');
     // only /password changes it, and only to what it was given
@@ -269,7 +211,7 @@ describe('the card\'s lighttpd in front of camfw-api', () => {
 
       const login = await fetch(`${url}api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'owner', password: PASSWORD }) });
       assert.equal(login.status, 200, server.stderr());
-      const cookie = /camfw_session=[0-9a-f]{64}/.exec(login.headers.get('set-cookie') ?? '')![0];
+      const cookie = sessionCookie(login.headers.get('set-cookie'))!;
       const page = await fetch(url, { headers: { cookie } });
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<dd id="model">fang<\/dd>/);

@@ -53,6 +53,8 @@ struct session {
 int passwd_exists(void);
 int session_current(struct session *s);
 int csrf_ok(const struct session *s);
+/* a POST of a logged-in session with its CSRF token; -1 after the 405, 401 or 403 */
+int logged_in_post(struct session *s);
 void route_session(void);
 void route_setup(void);
 void route_login(void);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "api.h"
@@ -324,6 +325,32 @@ static int require_post(void)
 	return 0;
 }
 
+int logged_in_post(struct session *s)
+{
+	if (require_post() < 0)
+		return -1;
+	if (!session_current(s)) {
+		reply_error(401, NULL, "not logged in");
+		return -1;
+	}
+	if (!csrf_ok(s)) {
+		reply_error(403, NULL, "missing or wrong X-CSRF-Token: reload the page");
+		return -1;
+	}
+	return 0;
+}
+
+/* The answer of a successful setup, login or password change: a new session. */
+static void reply_new_session(const char *user)
+{
+	char cookie[160], csrf[65];
+	if (session_new(user, cookie, sizeof cookie, csrf) < 0) {
+		reply_error(500, NULL, "cannot make a session (%s)", strerror(errno));
+		return;
+	}
+	reply_json(200, cookie, "{\"ok\":true,\"csrf\":\"%s\"}", csrf);
+}
+
 void route_session(void)
 {
 	struct session s;
@@ -342,7 +369,8 @@ void route_setup(void)
 	struct body b;
 	const struct field *user, *password;
 	const char *why;
-	char lock[512], cookie[160], csrf[65];
+	char lock[512];
+	int fd;
 
 	if (require_post() < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0)
 		return;
@@ -364,40 +392,33 @@ void route_setup(void)
 		reply_error(400, "password", "%s", why);
 		return;
 	}
-	/* one first visit wins: the others find the password set */
+	/* one first visit wins: the others find the password set (the lock goes with the process) */
 	path_in_run(lock, sizeof lock, "setup.lock");
-	if (mkdir(lock, 0700) < 0) {
+	fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		reply_error(409, NULL, "another first-visit setup is running: try again");
 		return;
 	}
 	if (passwd_exists()) {
-		rmdir(lock);
 		reply_error(409, NULL, "the camera has its password already: log in");
 		return;
 	}
 	if (passwd_write(user->value, password->value) < 0) {
-		rmdir(lock);
 		reply_error(500, NULL, "cannot write the password file on the card (%s)", strerror(errno));
 		return;
 	}
-	rmdir(lock);
-	if (session_new(user->value, cookie, sizeof cookie, csrf) < 0) {
-		reply_error(500, NULL, "cannot make a session (%s)", strerror(errno));
-		return;
-	}
-	reply_json(200, cookie, "{\"ok\":true,\"csrf\":\"%s\"}", csrf);
+	reply_new_session(user->value);
 }
 
 void route_login(void)
 {
 	static const char *const fields[] = { "user", "password", NULL };
 	struct body b;
-	char cookie[160], csrf[65];
 	long wait;
 	unsigned count;
 	long last;
 
-	if (require_post() < 0)
+	if (require_post() < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0)
 		return;
 	if ((wait = login_wait()) > 0) {
 		char header[64];
@@ -405,8 +426,6 @@ void route_login(void)
 		reply_json(429, header, "{\"error\":\"too many failed logins from this address: wait %ld s\",\"retry_after\":%ld}", wait, wait);
 		return;
 	}
-	if (body_read(&b) < 0 || body_expect(&b, fields) < 0)
-		return;
 	if (!passwd_exists()) {
 		reply_error(409, NULL, "the camera has no password yet: set one first");
 		return;
@@ -418,27 +437,15 @@ void route_login(void)
 		return;
 	}
 	failures_write(0);
-	if (session_new(body_get(&b, "user")->value, cookie, sizeof cookie, csrf) < 0) {
-		reply_error(500, NULL, "cannot make a session (%s)", strerror(errno));
-		return;
-	}
-	reply_json(200, cookie, "{\"ok\":true,\"csrf\":\"%s\"}", csrf);
+	reply_new_session(body_get(&b, "user")->value);
 }
 
 void route_logout(void)
 {
 	struct session s;
 	char file[640];
-	if (require_post() < 0)
+	if (logged_in_post(&s) < 0)
 		return;
-	if (!session_current(&s)) {
-		reply_error(401, NULL, "not logged in");
-		return;
-	}
-	if (!csrf_ok(&s)) {
-		reply_error(403, NULL, "missing or wrong X-CSRF-Token: reload the page");
-		return;
-	}
 	session_file(s.id, file, sizeof file);
 	unlink(file);
 	reply_json(200, "Set-Cookie: camfw_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0\r\n", "{\"ok\":true}");
@@ -450,16 +457,8 @@ void route_password(void)
 	struct session s;
 	struct body b;
 	const char *why;
-	if (require_post() < 0)
+	if (logged_in_post(&s) < 0)
 		return;
-	if (!session_current(&s)) {
-		reply_error(401, NULL, "not logged in");
-		return;
-	}
-	if (!csrf_ok(&s)) {
-		reply_error(403, NULL, "missing or wrong X-CSRF-Token: reload the page");
-		return;
-	}
 	if (body_read(&b) < 0 || body_expect(&b, fields) < 0)
 		return;
 	if (!password_matches(s.user, body_get(&b, "old")->value)) {
@@ -476,12 +475,5 @@ void route_password(void)
 	}
 	/* every other session ends with the old password */
 	sessions_sweep(1);
-	{
-		char cookie[160], csrf[65];
-		if (session_new(s.user, cookie, sizeof cookie, csrf) < 0) {
-			reply_error(500, NULL, "cannot make a session (%s)", strerror(errno));
-			return;
-		}
-		reply_json(200, cookie, "{\"ok\":true,\"csrf\":\"%s\"}", csrf);
-	}
+	reply_new_session(s.user);
 }

@@ -11,10 +11,13 @@
  *
  * /etc/stock/standins has one line per program: NAME KIB [DAEMON_FLAG]. With DAEMON_FLAG
  * among the arguments (wpa_supplicant -B), the program goes to the background as the
- * real one does and the caller's call returns.
+ * real one does, and the caller's call returns once the behaviour says it is initialised
+ * (a line on file descriptor 9, as wpa_supplicant -B returns after taking the interface),
+ * or after 10 s.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,14 +110,28 @@ int main(int argc, char **argv)
 		return 127;
 	}
 	for (i = 1; flag[0] && i < argc; i++) {
+		int ready[2];
 		if (strcmp(argv[i], flag) != 0)
 			continue;
+		if (pipe(ready) < 0)
+			return 1;
 		child = fork();
 		if (child < 0)
 			return 1;
-		if (child > 0)
+		if (child > 0) {
+			struct pollfd p = { .fd = ready[0], .events = POLLIN };
+			char c;
+			close(ready[1]);
+			if (poll(&p, 1, 10000) > 0)
+				(void)!read(ready[0], &c, 1);
 			return 0;
+		}
 		setsid();
+		close(ready[0]);
+		if (ready[1] != 9) {
+			dup2(ready[1], 9);
+			close(ready[1]);
+		}
 		break;
 	}
 	hold_memory(name, kib);

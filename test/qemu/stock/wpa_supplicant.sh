@@ -32,4 +32,10 @@ else
 	radio_take "$IFACE" fail
 fi
 say "$IFACE: $RADIO_SAYS"
+# Initialised: the radio is this program's (the association the cloud app had is gone, or
+# this one's is up). The radio loop (stock-common.sh, every 0.5 s) and the test's QEMU
+# (every 0.2 s) apply the link; then -B returns to the caller (standin.c, fd 9).
+sleep 1.5
+{ echo initialised >&9; } 2> /dev/null
+exec 9>&-
 while true; do sleep 3600; done
