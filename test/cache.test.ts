@@ -112,7 +112,7 @@ describe('a second build with nothing changed', () => {
     const { tc } = await cardPrograms('fang');
     const again = await buildRecipes(CARD_RECIPES, tc);
     assert.deepEqual([...again.values()].filter((b) => b.rebuilt).map((b) => b.recipe.name), []);
-    assert.equal(again.size, 5);
+    assert.equal(again.size, buildOrder(CARD_RECIPES).length);
   });
 
   test('with other options (jobs, configuration, vendor files) compiles nothing either', async () => {
@@ -124,7 +124,8 @@ describe('a second build with nothing changed', () => {
     fs.mkdirSync(path.join(dir, 'vendor'));
     const r = await runBuild(imageStageOutput(dir), { config, args: ['--vendor-dir', path.join(dir, 'vendor')] });
     assert.equal(r.code, 0, r.stderr.slice(-3000));
-    assert.equal(r.stderr.match(/nothing to compile: all 5 recipes up to date/g)?.length, 2, r.stderr.slice(-3000));
+    const all = buildOrder(CARD_RECIPES).length;
+    assert.equal(r.stderr.match(new RegExp(`nothing to compile: all ${all} recipes up to date`, 'g'))?.length, 2, r.stderr.slice(-3000));
   });
 });
 

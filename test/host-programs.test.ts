@@ -38,6 +38,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/vendor-toolchain.test.ts `${tc.crossPrefix}gcc`': [],
   'test/qemu/guest/guest.ts `${tc.crossPrefix}gcc`': [],
   'recipes/avworker-min/recipe.ts ctx.env.CC': [],
+  'recipes/camfw-api/recipe.ts ctx.env.CC': [],
 };
 
 /** Programs that are not Debian's: Node and npm are there before camfw (README), tsx comes with npm ci. */
