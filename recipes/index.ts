@@ -5,6 +5,7 @@ import { camfwApi } from './camfw-api/recipe.ts';
 import { ffmpeg, ffmpegCli } from './ffmpeg/recipe.ts';
 import { lighttpd } from './lighttpd/recipe.ts';
 import { pcre2 } from './pcre2/recipe.ts';
+import { webui } from './webui/recipe.ts';
 
 /** Every recipe camfw knows. */
-export const RECIPES: Recipe[] = [busybox, pcre2, lighttpd, ffmpeg, ffmpegCli, avworkerMin, camfwApi];
+export const RECIPES: Recipe[] = [busybox, pcre2, lighttpd, ffmpeg, ffmpegCli, avworkerMin, camfwApi, webui];

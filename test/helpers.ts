@@ -5,9 +5,10 @@ import { chooseToolchain, setupToolchain, type Toolchain } from '../toolchain/in
 import { buildRecipes, type BuiltRecipe } from '../scripts/lib/builder.ts';
 import { camera, type ModelId } from '../scripts/lib/cameras.ts';
 import { buildInfo } from '../scripts/lib/build-info.ts';
-import { CARD_RECIPES, populateCardDir } from '../scripts/lib/card-parts.ts';
+import { CARD_RECIPES, overlay, populateCardDir, templateView } from '../scripts/lib/card-parts.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
 import { CardTree } from '../scripts/lib/manifest.ts';
+import { addVendorFiles } from '../scripts/lib/vendor.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
 import { setQuiet } from '../scripts/lib/log.ts';
 import { paths } from '../scripts/lib/paths.ts';
@@ -50,7 +51,10 @@ export function cardPrograms(model: ModelId): Promise<Built> {
 export async function renderCard(model: ModelId, config: unknown): Promise<string> {
   const dir = tmpDir('card');
   const { tc, built } = await cardPrograms(model);
-  populateCardDir({ camera: camera(model), tc, built, info: await buildInfo(), config: validateConfig(config) }, new CardTree(dir), '', true);
+  const input = { camera: camera(model), tc, built, info: await buildInfo(), config: validateConfig(config) };
+  const tree = new CardTree(dir);
+  populateCardDir(input, tree, '', true, await addVendorFiles(model, tree, undefined));
+  overlay(templateView(input), tree, `${model}/${input.camera.cardOverlay}`, '');
   return dir;
 }
 

@@ -39,6 +39,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/qemu/guest/guest.ts `${tc.crossPrefix}gcc`': [],
   'recipes/avworker-min/recipe.ts ctx.env.CC': [],
   'recipes/camfw-api/recipe.ts ctx.env.CC': [],
+  'recipes/webui/recipe.ts path.join(ESBUILD, \'bin/esbuild\')': [],
 };
 
 /** Programs that are not Debian's: Node and npm are there before camfw (README), tsx comes with npm ci. */

@@ -71,7 +71,7 @@ describe('lighttpd', () => {
       ].join('\n'),
     );
     for (const kernel of CAMERA_KERNELS) {
-      const card = await qemu(kernel, lighttpd, ['-tt', '-f', cardConf], { env: { CAMFW_ROOT: root, CAMFW_WEB_PORT: '80' } });
+      const card = await qemu(kernel, lighttpd, ['-tt', '-f', cardConf], { env: { CAMFW_ROOT: root, CAMFW_WEB_PORT: '80', CAMFW_RECORD_DIR: root } });
       assert.equal(card.code, 0, `card config on ${kernel}: ${card.stderr}${card.stdout}`);
       const all = await qemu(kernel, lighttpd, ['-tt', '-f', allModules]);
       assert.equal(all.code, 0, `modules on ${kernel}: ${all.stderr}${all.stdout}`);

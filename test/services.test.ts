@@ -159,12 +159,13 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
       const headers: Record<string, string> = { 'content-type': opts.type ?? 'application/json' };
       if (opts.cookie) headers.cookie = opts.cookie;
       if (opts.csrf) headers['x-csrf-token'] = opts.csrf;
-      const r = await fetch(`${cam.url}api${call}`, { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
+      const r = await fetch(`${cam.url}api${call}`, opts.get ? { headers } : { method: 'POST', headers, body: typeof body === 'string' ? body : new Uint8Array(body) });
       const text = await r.text();
       return { status: r.status, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}, cookie: sessionCookie(r.headers.get('set-cookie')) };
     };
-    const { checked } = await hostileSweep(send, 'admin', OWNER_PASSWORD, '/tmp/pwned', false);
-    assert.ok(checked >= 3 * 12);
+    const readCardFile = async (rel: string) => (await cam.exec(`cat ${CARD}/${rel}`)).output;
+    const { checked } = await hostileSweep({ send, readCardFile, marker: '/tmp/pwned', overLimit: false }, 'admin', OWNER_PASSWORD);
+    assert.ok(checked >= 7 * 12);
     assert.match((await cam.exec('ls /tmp/pwned 2>&1; ls /home/hd1/test/etc/camfw')).output, /No such file or directory[^]*web\.passwd/);
   });
 });

@@ -9,54 +9,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { run, startBackground } from '../scripts/lib/run.ts';
+import { startBackground } from '../scripts/lib/run.ts';
+import { cgi, cookieOf } from './cgi.ts';
 import { hostileSweep, type Send } from './hostile.ts';
 import { renderCard, sessionCookie, tmpDir } from './helpers.ts';
 import { freePort, waitForPage } from './qemu/camera.ts';
 
 const PASSWORD = 'a long enough test password';
-const OWN = '127.0.0.1';
 /** TEST-NET-3: never a network the host (or a camera) is on. */
 const OUTSIDE = '203.0.113.5';
-
-interface Answer {
-  status: number;
-  headers: Map<string, string>;
-  json: Record<string, unknown>;
-}
-
-interface Call {
-  method?: string;
-  body?: string | Buffer | object;
-  cookie?: string;
-  csrf?: string;
-  addr?: string;
-  type?: string;
-}
-
-/** camfw-api for one request, as lighttpd's mod_cgi runs it. */
-async function cgi(card: string, runDir: string, pathInfo: string, c: Call = {}): Promise<Answer> {
-  const body = Buffer.isBuffer(c.body) ? c.body : Buffer.from(c.body === undefined ? '' : typeof c.body === 'string' ? c.body : JSON.stringify(c.body));
-  const env: Record<string, string> = {
-    CAMFW_ROOT: card,
-    CAMFW_RUN: runDir,
-    REQUEST_METHOD: c.method ?? (c.body === undefined ? 'GET' : 'POST'),
-    PATH_INFO: pathInfo,
-    REMOTE_ADDR: c.addr ?? OWN,
-    CONTENT_TYPE: c.type ?? 'application/json',
-    CONTENT_LENGTH: String(body.length),
-    HTTP_COOKIE: c.cookie ?? '',
-    HTTP_X_CSRF_TOKEN: c.csrf ?? '',
-  };
-  const r = await run(['qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), path.join(card, 'usr/lib/camfw/camfw-api')], { input: body, allowFail: true });
-  assert.equal(r.code, 0, r.stderr);
-  const [head, ...rest] = r.stdout.split('\r\n\r\n');
-  const headers = new Map(head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
-  const text = rest.join('\r\n\r\n').trim();
-  return { status: Number(/^(\d+)/.exec(headers.get('status') ?? '')?.[1]), headers, json: text.startsWith('{') ? JSON.parse(text) : {} };
-}
-
-const cookieOf = (a: Answer) => sessionCookie(a.headers.get('set-cookie'));
 
 describe('camfw-api, the CGI behind the login', () => {
   let withPassword: string;
@@ -163,11 +124,12 @@ describe('camfw-api, the CGI behind the login', () => {
     const passwdFile = path.join(card, 'etc/camfw/web.passwd');
     const passwdBefore = fs.readFileSync(passwdFile, 'utf8');
     const send: Send = async (call, body, opts) => {
-      const r = await cgi(card, runDir, call, { ...opts, body });
+      const r = await cgi(card, runDir, call, { ...opts, ...(opts.get ? {} : { body }) });
       return { ...r, cookie: cookieOf(r) };
     };
-    const { password, checked } = await hostileSweep(send, 'owner', PASSWORD, marker);
-    assert.ok(checked >= 3 * 12);
+    const readCardFile = async (rel: string) => fs.readFileSync(path.join(card, rel), 'utf8');
+    const { password, checked } = await hostileSweep({ send, readCardFile, marker, overLimit: true }, 'owner', PASSWORD);
+    assert.ok(checked >= 7 * 12);
     assert.ok(!fs.existsSync(marker), 'a value ran as a command');
     // only /password changes it, and only to what it was given
     if (password === PASSWORD) assert.equal(fs.readFileSync(passwdFile, 'utf8'), passwdBefore, 'the password changed');
@@ -193,7 +155,10 @@ describe('the card\'s lighttpd in front of camfw-api', () => {
     assert.notEqual(hostConf, cardConf);
     assert.equal((hostConf.match(/qemu-arm|QEMU_CPU|access\.log"|CAMFW_RUN" => "\//g) ?? []).length, 4, hostConf);
     fs.writeFileSync(conf, hostConf);
-    const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-E', `CAMFW_ROOT=${card}`, '-E', `CAMFW_WEB_PORT=${port}`, path.join(card, 'usr/sbin/lighttpd'), '-D', '-f', conf]);
+    const record = tmpDir('web-record');
+    const segment = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    fs.writeFileSync(path.join(record, '20261130-101500.mp4'), segment);
+    const server = startBackground(['qemu-arm', '-cpu', 'arm926', '-E', `CAMFW_ROOT=${card}`, '-E', `CAMFW_WEB_PORT=${port}`, '-E', `CAMFW_RECORD_DIR=${record}`, path.join(card, 'usr/sbin/lighttpd'), '-D', '-f', conf]);
     try {
       const url = `http://127.0.0.1:${port}/`;
       assert.match((await waitForPage(`${url}public/build.txt`, 30_000)).body, /^model=fang$/m);
@@ -214,8 +179,14 @@ describe('the card\'s lighttpd in front of camfw-api', () => {
       const cookie = sessionCookie(login.headers.get('set-cookie'))!;
       const page = await fetch(url, { headers: { cookie } });
       assert.equal(page.status, 200);
-      assert.match(await page.text(), /<dd id="model">fang<\/dd>/);
+      assert.match(await page.text(), /<script src="app\.js" defer><\/script>/);
       assert.equal((await fetch(`${url}app.js`, { headers: { cookie } })).headers.get('content-type'), 'text/javascript');
+      // a recording, as a browser's player asks for it: in ranges
+      const part = await fetch(`${url}api/recording/20261130-101500.mp4`, { headers: { cookie, range: 'bytes=1000-1999' } });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers.get('content-type'), 'video/mp4');
+      assert.deepEqual(Buffer.from(await part.arrayBuffer()), segment.subarray(1000, 2000));
+      assert.equal((await fetch(`${url}api/recording/20261130-101500.mp4`)).status, 401);
 
       // 20 clients sending a header line every 5 s: each is dropped, and the owner gets through
       const slow = await Promise.all(Array.from({ length: 20 }, () => slowClient(port)));

@@ -17,8 +17,10 @@ export const camera: Camera = {
   entry: '/media/mmcblk0p1/snx_autorun.sh',
   // the stock hotplug mounts p2 here (fang-hacks.md §2.1)
   cardDir: '/media/mmcblk0p2/data',
+  cardOverlay: 'p2/data',
   // snx_rtsp_server's stream (fang-hacks.md)
   streamInput: 'rtsp://127.0.0.1:554/unicast',
+  webFeatures: ['video'],
   images: {
     fangBootMiB: { default: 64, minimum: 33, maximum: 1024, description: 'fang p1 (vfat, FAT32 needs at least 33 MiB)' },
     fangDataMiB: { default: 32, minimum: 8, maximum: 4096, description: 'fang p2 (ext2); the camera can grow it to the card' },

@@ -20,7 +20,7 @@ export async function card(input: CardInput, tree: CardTree, out: string): Promi
   const p1 = path.join(tree.root, 'p1');
   const p2 = path.join(tree.root, 'p2');
   const vendor = await addVendorFiles('fang', tree, input.vendorDir);
-  const view = templateView(input, vendor);
+  const view = templateView(input);
   overlay(view, tree, 'fang/p1', 'p1');
   populateCardDir(input, tree, 'p2/data', true, vendor);
   // data/.resize is the marker that offers growing p2 to the card's size on the camera

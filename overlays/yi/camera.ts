@@ -17,8 +17,12 @@ export const camera: Camera = {
   entry: '/home/hd1/test/equip_test.sh',
   // the stock init.sh mounts the card on /home/hd1 (yi.md §2a)
   cardDir: '/home/hd1/test',
+  cardOverlay: 'card/test',
   // rtspsvr's HD stream (yi.md §5), 1280x720
   streamInput: 'rtsp://127.0.0.1:554/ch0_0.h264',
+  // rtspsvr's SD stream, 640x360
+  streamInputSd: 'rtsp://127.0.0.1:554/ch0_1.h264',
+  webFeatures: ['quality'],
   images: {
     yiCardMiB: { default: 64, minimum: 33, maximum: 4096, description: 'yi FAT32 partition' },
   },

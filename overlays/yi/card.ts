@@ -48,7 +48,7 @@ export function stockBootList(): string[] {
 
 export async function card(input: CardInput, tree: CardTree, out: string): Promise<Artifact[]> {
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
-  overlay(templateView(input, vendor), tree, 'yi/card', '');
+  overlay(templateView(input), tree, 'yi/card', '');
   populateCardDir(input, tree, 'test', false, vendor);
   // The trim list for overlay mode, from the same manifest firmware mode uses.
   writeList(tree, 'test/etc/camfw/home-trim.list', trimManifest().remove.map((r) => r.path), 'overlays/yi/home-trim.json');

@@ -14,10 +14,15 @@
 
 enum {
 	BODY_MAX = 131072,
-	FIELDS_MAX = 8,
+	FIELDS_MAX = 16,
 	VALUE_MAX = 1024,
 	PASSWORD_MIN = 8,
 	PASSWORD_MAX = 128,
+	CONF_MAX = 48,
+	SERVICES_MAX = 16,
+	RECORDINGS_MAX = 2048,
+	LOG_TAIL = 16384,
+	ANSWER_MAX = 196608,
 };
 
 /* A flat JSON object of string values, as every POST sends it. */
@@ -32,10 +37,21 @@ struct body {
 	int n;
 };
 
+/* An answer made piece by piece (http.c). */
+struct buf {
+	char text[ANSWER_MAX];
+	size_t len;
+	int overflow;
+};
+
 /* http.c: the answer */
 void reply_json(int status, const char *extra_headers, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void reply_error(int status, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void json_string(char *out, size_t size, const char *s);
+void buf_init(struct buf *b);
+void buf_add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_string(struct buf *b, const char *s);
+void reply_buf(const struct buf *b);
 
 /* json.c: the request body; 0, or -1 after a 400 naming the problem */
 int body_read(struct body *b);
@@ -55,6 +71,8 @@ int session_current(struct session *s);
 int csrf_ok(const struct session *s);
 /* a POST of a logged-in session with its CSRF token; -1 after the 405, 401 or 403 */
 int logged_in_post(struct session *s);
+/* a GET of a logged-in session; 0 after the 405 or 401 */
+int logged_in_get(struct session *s);
 void route_session(void);
 void route_setup(void);
 void route_login(void);
@@ -63,6 +81,63 @@ void route_password(void);
 
 /* net.c: whether the client is on a network the camera reaches without a gateway */
 int client_on_own_network(void);
+
+/* conf.c: etc/camfw/settings.conf, KEY='value' lines */
+struct conf {
+	char head[1024];
+	int n;
+	struct {
+		char key[40];
+		char value[VALUE_MAX];
+	} e[CONF_MAX];
+};
+/* printable ASCII without a quote: what may stand between the quotes of settings.conf */
+int value_ok(const char *v);
+int conf_load(struct conf *c, const char *path, char *why, size_t why_size);
+const char *conf_get(const struct conf *c, const char *key);
+int conf_put(struct conf *c, const char *key, const char *value);
+int conf_save(const struct conf *c, const char *path, int mode);
+
+/* settings.c */
+int settings_load(struct conf *c); /* -1 after the 500 */
+void route_settings_get(void);
+void route_settings_post(void);
+void route_stream(void);
+
+/* zones.c */
+struct zone {
+	const char *name, *tz;
+};
+extern const struct zone ZONES[];
+const struct zone *zone_find(const char *name);
+
+/* services.c */
+struct service {
+	char name[16];
+	char file[24];
+};
+int services_list(struct service *s, int max);
+const struct service *service_find(const struct service *s, int n, const char *name);
+int service_enabled(const struct conf *c, const char *name);
+void service_json(struct buf *out, const struct conf *c, const struct service *s);
+/* runs the service's init script with start, stop or restart: its exit status, its output */
+int service_action(const struct service *s, const char *action, char *output, size_t size);
+void route_services(void);
+void route_service(void);
+void route_log(void);
+
+/* records.c */
+void route_recordings(void);
+void route_recording(const char *name);
+void route_recording_delete(void);
+
+/* status.c */
+void route_status(void);
+void route_reboot(void);
+
+/* exec.c: the card's programs, with a fixed argument vector and environment */
+int run_program(const char *const argv[], char *output, size_t size);
+int run_detached(const char *const argv[]);
 
 /* util.c */
 const char *env_or(const char *name, const char *fallback);

@@ -325,6 +325,19 @@ static int require_post(void)
 	return 0;
 }
 
+int logged_in_get(struct session *s)
+{
+	if (strcmp(env_or("REQUEST_METHOD", ""), "GET") != 0 && strcmp(env_or("REQUEST_METHOD", ""), "HEAD") != 0) {
+		reply_error(405, NULL, "use GET");
+		return 0;
+	}
+	if (!session_current(s)) {
+		reply_error(401, NULL, "not logged in");
+		return 0;
+	}
+	return 1;
+}
+
 int logged_in_post(struct session *s)
 {
 	if (require_post() < 0)

@@ -1,6 +1,7 @@
 /* The CGI answer: status, headers that keep the answer out of caches and frames, JSON. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "api.h"
 
@@ -77,4 +78,43 @@ void reply_error(int status, const char *field, const char *fmt, ...)
 	} else {
 		reply_json(status, NULL, "{\"error\":%s}", msg_json);
 	}
+}
+
+/* An answer made piece by piece; a piece that does not fit ends it with a 500. */
+void buf_init(struct buf *b)
+{
+	b->len = 0;
+	b->overflow = 0;
+	b->text[0] = '\0';
+}
+
+void buf_add(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	if (b->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->text + b->len, sizeof b->text - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof b->text - b->len) {
+		b->overflow = 1;
+		return;
+	}
+	b->len += (size_t)n;
+}
+
+void buf_string(struct buf *b, const char *s)
+{
+	static char json[6 * VALUE_MAX + 3];
+	json_string(json, sizeof json, s);
+	buf_add(b, "%s", json);
+}
+
+void reply_buf(const struct buf *b)
+{
+	if (b->overflow)
+		reply_error(500, NULL, "the answer does not fit in %u bytes", (unsigned)sizeof b->text);
+	else
+		reply_json(200, NULL, "%s", b->text);
 }

@@ -8,6 +8,10 @@
  *   POST /api/logout     (X-CSRF-Token)
  *   POST /api/password   {"old", "new"} (X-CSRF-Token)
  *   GET  /api/file/PATH  a file of the web UI, to a logged-in owner (lighttpd sends it)
+ *   GET  /api/status, /api/services, /api/log?name=NAME, /api/settings, /api/recordings
+ *   GET  /api/recording/NAME   a segment, to play or download
+ *   POST /api/settings, /api/stream, /api/service, /api/recording/delete, /api/reboot
+ *        (each documented in its file: settings.c, services.c, records.c, status.c)
  *
  * Copyright camfw authors. SPDX-License-Identifier: GPL-2.0-only
  */
@@ -90,6 +94,26 @@ int main(void)
 		route_logout();
 	else if (!strcmp(path, "/password"))
 		route_password();
+	else if (!strcmp(path, "/status"))
+		route_status();
+	else if (!strcmp(path, "/services"))
+		route_services();
+	else if (!strcmp(path, "/service"))
+		route_service();
+	else if (!strcmp(path, "/log"))
+		route_log();
+	else if (!strcmp(path, "/settings"))
+		strcmp(env_or("REQUEST_METHOD", ""), "POST") ? route_settings_get() : route_settings_post();
+	else if (!strcmp(path, "/stream"))
+		route_stream();
+	else if (!strcmp(path, "/recordings"))
+		route_recordings();
+	else if (!strcmp(path, "/recording/delete"))
+		route_recording_delete();
+	else if (!strncmp(path, "/recording/", 11))
+		route_recording(path + 11);
+	else if (!strcmp(path, "/reboot"))
+		route_reboot();
 	else if (!strncmp(path, "/file/", 6))
 		route_file(path + 6);
 	else if (!strcmp(path, "/file"))

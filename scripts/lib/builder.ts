@@ -210,6 +210,8 @@ async function compile(p: PlannedRecipe, tc: Toolchain, plan: PlannedRecipe[], j
     step(`${r.name}: ${stepName}`, () => run(argv, { cwd: buildDir, ...opts, env: { ...env, ...opts.env }, logFile: path.join(logDir, `${stepName}.log`) }));
   const ctx: BuildContext = { tc, srcDir, buildDir, destDir: destTmp, recipeDir: recipeDir(r), sysroot, jobs, env, run: runStep };
   await r.build(ctx);
+  for (const rel of r.files ?? [])
+    if (!fs.existsSync(path.join(destTmp, rel))) throw new Error(`recipe ${r.name} did not install ${rel} (looked in ${destTmp})`);
   for (const prog of r.programs) {
     const file = path.join(destTmp, prog.path);
     if (!fs.existsSync(file)) throw new Error(`recipe ${r.name} did not install ${prog.path} (looked in ${destTmp})`);

@@ -42,8 +42,18 @@ export interface Camera {
   entry: string;
   /** Where the card directory (camfw's programs and settings) is on the running camera. */
   cardDir: string;
+  /** The folder of overlays/<id>/ with this camera's own files of the card directory (its services). */
+  cardOverlay: string;
   /** The camera's own RTSP stream, as a program on the camera reads it: what avworker-min pushes and records. */
   streamInput: string;
+  /** Its smaller stream, when the camera has two: the web UI lets the owner push that one instead (streamQuality "sd"). */
+  streamInputSd?: string;
+  /**
+   * What the web UI may change on this camera beyond what every camera has (camfw-api's
+   * settings.c): "video" the picture size, rate and bitrate handed to its RTSP server;
+   * "quality" the choice of stream to push.
+   */
+  webFeatures: Array<'video' | 'quality'>;
   /** Its partition sizes in the configuration (images.<key>). */
   images: Record<string, PartitionSetting>;
   /** Size budgets of its card trees and artifacts, in bytes (its card.ts checks them). */

@@ -69,11 +69,15 @@ export function configFiles(config: CamfwConfig, camera: Camera): CardFile[] {
         shellAssignments({
           CAMFW_HOSTNAME: config.hostname ?? `camfw-${camera.id}`,
           CAMFW_TZ: config.timezone,
+          CAMFW_NTP_SERVER: config.ntpServer,
+          // what the web UI may change on this camera (camfw-api's settings.c)
+          CAMFW_FEATURES: camera.webFeatures.join(' '),
           CAMFW_WEB_PORT: config.web.port,
           CAMFW_VIDEO_RESOLUTION: config.video.resolution,
           CAMFW_VIDEO_FPS: config.video.fps,
           CAMFW_VIDEO_BITRATE_KBPS: config.video.bitrateKbps,
           CAMFW_STREAM_INPUT: camera.streamInput,
+          ...(camera.streamInputSd ? { CAMFW_STREAM_INPUT_SD: camera.streamInputSd, CAMFW_STREAM_QUALITY: 'hd' } : {}),
           CAMFW_RECORD_SEGMENT_SECONDS: config.record.segmentSeconds,
           CAMFW_RECORD_KEEP_FREE_MB: config.record.keepFreeMb,
           ...Object.fromEntries(Object.entries(config.services).map(([k, v]) => [`CAMFW_SERVICE_${k.toUpperCase()}`, v])),

@@ -15,7 +15,7 @@ import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 
 /** The recipes whose programs go on every card. */
-export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api'];
+export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api', 'webui'];
 
 export interface CardInput {
   camera: Camera;
@@ -35,7 +35,7 @@ export interface Artifact {
 }
 
 /**
- * Copies the card recipes' programs into `sub` of the card at their staging paths. With
+ * Copies the card recipes' programs (and other files, the web UI) into `sub` of the card at their staging paths. With
  * `symlinks`, the staging tree's links to those programs come too (busybox applets).
  */
 function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks: boolean): void {
@@ -46,10 +46,10 @@ function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks
     const patches = buildOrder([name]).flatMap((r) => (r.debianPatches?.apply ?? []).map((a) => `${r.name}: ${a.name}`));
     const origin = { recipe: name, version: b.recipe.version, ...(patches.length ? { patches } : {}) };
     const programs = b.recipe.programs.map((p) => p.path);
-    for (const rel of programs) {
+    for (const rel of [...programs, ...(b.recipe.files ?? [])]) {
       fs.mkdirSync(path.dirname(path.join(dest, rel)), { recursive: true });
       fs.copyFileSync(path.join(b.stageDir, rel), path.join(dest, rel));
-      fs.chmodSync(path.join(dest, rel), 0o755);
+      fs.chmodSync(path.join(dest, rel), programs.includes(rel) ? 0o755 : 0o644);
       tree.record(path.posix.join(sub, rel), origin);
     }
     if (!symlinks) continue;
@@ -66,13 +66,9 @@ function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks
   }
 }
 
-export function templateView(input: CardInput, vendor: VendorStatus[]): Record<string, unknown> {
+export function templateView(input: CardInput): Record<string, unknown> {
   const { camera, tc, info } = input;
-  const missing = vendor.filter((v) => v.state === 'missing');
   return {
-    vendorMissing: missing.map((v) => ({ ...v, where: `${camera.cardDir}/${v.path}` })),
-    hasVendorMissing: missing.length > 0,
-    vendorPresent: vendor.filter((v) => v.state !== 'missing').map((v) => ({ ...v, unknown: v.state === 'unknown' })),
     model: camera.id,
     cameraName: camera.name,
     soc: camera.soc,
@@ -82,8 +78,27 @@ export function templateView(input: CardInput, vendor: VendorStatus[]): Record<s
     buildDate: new Date(info.sourceDateEpoch * 1000).toISOString().replace('.000Z', 'Z'),
     toolchain: tc.id,
     libc: tc.libc,
-    networkNote: input.config.wifi ? camera.network.withWifi : camera.network.withoutWifi,
   };
+}
+
+/**
+ * etc/camfw/card.json, what the web UI's status page says about the card (camfw-api sends
+ * it as it is), and etc/camfw/vendor-files, the camera's own programs the card can carry
+ * (PATH, WHAT and whether the build had it, tab-separated), which camfw-api looks for on
+ * the card each time: the owner may copy one there later.
+ */
+function cardInfoFiles(input: CardInput, vendor: VendorStatus[]): Array<{ rel: string; content: string; from: string }> {
+  const { camera, config } = input;
+  const info = {
+    ...templateView(input),
+    cardDir: camera.cardDir,
+    network: config.wifi ? camera.network.withWifi : camera.network.withoutWifi,
+  };
+  const clean = (s: string) => s.replace(/[\t\n]/g, ' ');
+  return [
+    { rel: 'etc/camfw/card.json', content: JSON.stringify(info, null, 1) + '\n', from: `overlays/${camera.id}/camera.ts` },
+    { rel: 'etc/camfw/vendor-files', content: vendor.map((v) => `${clean(v.path)}\t${clean(v.what)}\t${v.state}\n`).join(''), from: `overlays/${camera.id}/vendor.json` },
+  ];
 }
 
 /** Applies overlays/<overlay> into `sub` of the card, recording each file's origin. */
@@ -96,12 +111,18 @@ export function overlay(view: Record<string, unknown>, tree: CardTree, overlayDi
 /** The programs, common files and configuration for one card directory (fang: p2/data, yi: test). */
 export function populateCardDir(input: CardInput, tree: CardTree, sub: string, symlinks: boolean, vendor: VendorStatus[] = []): void {
   installPrograms(input, tree, sub, symlinks);
-  overlay(templateView(input, vendor), tree, 'common', sub);
-  for (const f of configFiles(input.config, input.camera)) {
-    const rel = path.posix.join(sub, f.rel);
+  overlay(templateView(input), tree, 'common', sub);
+  const write = (rel: string, content: string) => {
     fs.mkdirSync(path.dirname(path.join(tree.root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(tree.root, rel), f.content);
-    tree.record(rel, { config: f.what }, f.secret);
+    fs.writeFileSync(path.join(tree.root, rel), content);
+  };
+  for (const f of configFiles(input.config, input.camera)) {
+    write(path.posix.join(sub, f.rel), f.content);
+    tree.record(path.posix.join(sub, f.rel), { config: f.what }, f.secret);
+  }
+  for (const f of cardInfoFiles(input, vendor)) {
+    write(path.posix.join(sub, f.rel), f.content);
+    tree.record(path.posix.join(sub, f.rel), { overlay: f.from });
   }
 }
 

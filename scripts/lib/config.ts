@@ -46,6 +46,9 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** POSIX TZ as uClibc reads from /etc/TZ: "UTC0", "CET-1CEST,M3.5.0,M10.5.0/3", "<+03>-3". */
 const POSIX_TZ = /^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d{1,2}(?::\d{2}){0,2}(?:(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)(?:[+-]?\d{1,2}(?::\d{2}){0,2})?(?:,[JM]?[\d.]+(?:\/[+-]?\d{1,3}(?::\d{2}){0,2})?,[JM]?[\d.]+(?:\/[+-]?\d{1,3}(?::\d{2}){0,2})?)?)?$/;
 
+/** What camfw-api's settings.c takes as a host: labels of letters, digits and inner hyphens. */
+const NTP_HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 export const CONFIG_SCHEMA: ObjectField = {
   type: 'object',
   description: 'camfw card configuration',
@@ -58,6 +61,7 @@ export const CONFIG_SCHEMA: ObjectField = {
       pattern: POSIX_TZ,
       patternHelp: 'a POSIX TZ string such as UTC0 or CET-1CEST,M3.5.0,M10.5.0/3',
     },
+    ntpServer: { type: 'string', default: 'pool.ntp.org', description: 'NTP server the camera sets its clock from (services.ntp)', pattern: NTP_HOST, patternHelp: 'a host name or IPv4 address' },
     wifi: {
       type: 'object',
       optional: true,
@@ -137,6 +141,7 @@ export const CONFIG_SCHEMA: ObjectField = {
 export interface CamfwConfig {
   hostname?: string;
   timezone: string;
+  ntpServer: string;
   wifi?: { ssid: string; psk: string; country: string };
   web: { user: string; password?: string; port: number };
   video: { resolution: string; fps: number; bitrateKbps: number };

@@ -42,7 +42,10 @@ export function packageInfo(r: Recipe): PackageInfo {
 async function copyLicenseFiles(r: Recipe, dest: string): Promise<void> {
   fs.mkdirSync(dest, { recursive: true });
   if (!r.source) {
-    for (const f of r.licenseFiles) fs.copyFileSync(path.join(recipeDir(r), f), path.join(dest, f));
+    for (const f of r.licenseFiles) {
+      fs.mkdirSync(path.dirname(path.join(dest, f)), { recursive: true });
+      fs.copyFileSync(path.join(recipeDir(r), f), path.join(dest, f));
+    }
     const text = COMMON_LICENSES[r.license];
     if (!text) throw new Error(`recipe ${r.name}: no licence text known for ${r.license}`);
     fs.copyFileSync(text, path.join(dest, r.license));

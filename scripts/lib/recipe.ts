@@ -58,5 +58,7 @@ export interface Recipe {
   /** Recipes whose staging trees this one builds against. */
   depends?: string[];
   programs: Program[];
+  /** Other files it installs that go on the cards as they are (the web UI), by path in its staging tree. */
+  files?: string[];
   build(ctx: BuildContext): Promise<void>;
 }

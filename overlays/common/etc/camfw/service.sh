@@ -36,6 +36,10 @@ export CAMFW_ROOT
 # the cameras have no zoneinfo: a POSIX TZ string, for every service
 TZ="$CAMFW_TZ"
 export TZ
+# the recordings, beside the card directory, on the card: /home/hd1/record, /media/mmcblk0p2/record
+# (the stream and web services use it: SC2034 cannot see them from here)
+# shellcheck disable=SC2034
+RECORD_DIR="${CAMFW_ROOT%/*}/record"
 SV_ROOT="$RUN/service"
 SV="$SV_ROOT/$SERVICE_NAME"
 STABLE_SECONDS=30

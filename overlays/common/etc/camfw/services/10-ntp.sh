@@ -8,7 +8,7 @@ service_enabled() {
 	[ "$CAMFW_SERVICE_NTP" = 1 ]
 }
 service_run() {
-	exec ntpd -n -p pool.ntp.org
+	exec ntpd -n -p "$CAMFW_NTP_SERVER"
 }
 # shellcheck source=../service.sh
 . "${1:?usage: busybox sh 10-ntp.sh CARD_DIR ACTION}/etc/camfw/service.sh"

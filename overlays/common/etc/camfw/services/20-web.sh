@@ -14,7 +14,9 @@ service_run() {
 	if [ -e "$RUN/cloud-kept" ] && [ "$CAMFW_WEB_PORT" = 80 ]; then
 		CAMFW_WEB_PORT=8080
 	fi
-	export CAMFW_WEB_PORT
+	# camfw-api lists the recordings there, and lighttpd sends them
+	CAMFW_RECORD_DIR="$RECORD_DIR"
+	export CAMFW_WEB_PORT CAMFW_RECORD_DIR
 	mkdir -p "$RUN/log/web-access"
 	printf 's65536\nn2\n' > "$RUN/log/web-access/config"
 	log_line "starting lighttpd on port $CAMFW_WEB_PORT"

@@ -1,0 +1,133 @@
+// camfw-api from the browser: JSON in and out, the session's CSRF token on every POST, and
+// the login page when the session has ended.
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+let csrf = '';
+
+async function answer<T>(r: Response): Promise<T> {
+  if (r.status === 401) {
+    location.replace('/public/login.html');
+    throw new ApiError('not logged in', undefined, 401);
+  }
+  const body = (await r.json().catch(() => ({ error: `HTTP ${r.status}` }))) as T & { error?: string; field?: string };
+  if (!r.ok) throw new ApiError(body.error ?? `HTTP ${r.status}`, body.field, r.status);
+  return body;
+}
+
+export async function get<T>(call: string): Promise<T> {
+  return answer<T>(await fetch(`/api/${call}`, { credentials: 'same-origin', cache: 'no-store' }));
+}
+
+export async function post<T = { ok: boolean }>(call: string, body: Record<string, unknown> = {}): Promise<T> {
+  const r = await fetch(`/api/${call}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+    body: JSON.stringify(body),
+  });
+  return answer<T>(r);
+}
+
+/** Who is logged in; keeps the session's CSRF token for the POSTs. */
+export async function session(): Promise<{ logged_in: boolean; user?: string }> {
+  const s = await get<{ logged_in: boolean; user?: string; csrf?: string }>('session');
+  if (!s.logged_in) location.replace('/public/login.html');
+  csrf = s.csrf ?? '';
+  return s;
+}
+
+export function setCsrf(token: string): void {
+  csrf = token;
+}
+
+export interface Service {
+  name: string;
+  state: string;
+  pid: number;
+  uptime: number;
+  restarts: number;
+  enabled: boolean;
+  last_exit: string;
+}
+
+export interface Output {
+  state: string;
+  kbps: number;
+  frames: number;
+  starts: number;
+  retry_in: number;
+  error: string;
+  error_time: number;
+  target?: string;
+  segment?: string;
+  free_mb?: number;
+}
+
+export interface StreamState {
+  time: number;
+  input: { state: string; kbps: number; video: string; audio: string; reconnects: number; error: string };
+  rtmp?: Output;
+  record?: Output;
+}
+
+export interface Status {
+  card: {
+    model: string;
+    cameraName: string;
+    soc: string;
+    kernel: string;
+    version: string;
+    revision: string;
+    buildDate: string;
+    toolchain: string;
+    cardDir: string;
+    network: string;
+  } | null;
+  uptime: number;
+  load: [number, number, number] | null;
+  memory: { total_kb: number; free_kb: number; available_kb: number };
+  storage?: { total_mb: number; free_mb: number };
+  time: number;
+  local_time: string;
+  hostname: string;
+  rtsp: string;
+  services: Service[];
+  stream: StreamState | null;
+  vendor: Array<{ path: string; what: string; built: string; present: boolean }>;
+}
+
+export interface Settings {
+  settings: {
+    hostname: string;
+    timezone: string;
+    ntpServer: string;
+    ntp: boolean;
+    rtsp: boolean;
+    rtmp: boolean;
+    record: boolean;
+    recordSegmentSeconds: number;
+    recordKeepFreeMb: number;
+    streamQuality?: 'hd' | 'sd';
+    videoResolution?: string;
+    videoFps?: number;
+    videoBitrateKbps?: number;
+  };
+  stream: { server: string; set: boolean };
+  features: string;
+  tz: string;
+  zones: string[];
+}
+
+export interface Applied {
+  ok: boolean;
+  applied: string[];
+}

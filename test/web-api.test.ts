@@ -1,0 +1,298 @@
+// The web UI's API: camfw-api (our CGI, ARM926 under qemu-arm) with a rendered card. The
+// settings it writes (checked, whole, sourced back by a shell), what each change restarts,
+// the stream target whose key never comes back, the status and service pages' data, the
+// logs, and the recordings. The card's BusyBox is replaced by a script that records what
+// camfw-api asks it to run: here that is what is under test (a fixed argument vector,
+// nothing of a request as code); the booted cameras run the real one (services.test).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { cgi, cookieOf, type Call } from './cgi.ts';
+import { renderCard, tmpDir } from './helpers.ts';
+
+const PASSWORD = 'a long enough test password';
+
+interface Card {
+  dir: string;
+  run: string;
+  record: string;
+  calls: string;
+  session: { cookie: string; csrf: string };
+  api(call: string, c?: Call): ReturnType<typeof cgi>;
+  post(call: string, body: object): ReturnType<typeof cgi>;
+  /** What camfw-api ran since the last call of this, one argument vector per line. */
+  ran(): string[];
+}
+
+async function card(model: string): Promise<Card> {
+  const dir = await renderCard(model, { web: { user: 'owner', password: PASSWORD } });
+  const run = tmpDir('api-run');
+  const record = tmpDir('api-record');
+  const calls = path.join(run, 'calls');
+  // the recorder: one line per run, its arguments (not $0, the card's busybox) separated by '|'
+  fs.rmSync(path.join(dir, 'bin/busybox'));
+  fs.writeFileSync(path.join(dir, 'bin/busybox'), `#!/bin/sh\nIFS='|'\necho "$*" >> '${calls}'\necho "ran: $*"\n`, { mode: 0o755 });
+  const api = (call: string, c: Call = {}) => cgi(dir, run, call, c, { CAMFW_RECORD: record });
+  const login = await api('/login', { body: { user: 'owner', password: PASSWORD } });
+  assert.equal(login.status, 200);
+  const session = { cookie: cookieOf(login)!, csrf: String(login.json.csrf) };
+  return {
+    dir,
+    run,
+    record,
+    calls,
+    session,
+    api: (call, c = {}) => api(call, { ...session, ...c }),
+    post: (call, body) => api(call, { ...session, body }),
+    ran() {
+      const text = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '';
+      fs.rmSync(calls, { force: true });
+      return text.split('\n').filter(Boolean);
+    },
+  };
+}
+
+/** settings.conf as the card's scripts see it: sourced by a POSIX shell. */
+function sourced(dir: string, names: string[]): Record<string, string> {
+  const out = execFileSync('/bin/sh', ['-c', `. "$1/etc/camfw/settings.conf"; ${names.map((n) => `printf '%s\\n' "$${n}"`).join('; ')}`, 'sh', dir], { encoding: 'utf8' });
+  return Object.fromEntries(out.split('\n').slice(0, names.length).map((v, i) => [names[i], v]));
+}
+
+let yi: Card;
+let fang: Card;
+before(async () => {
+  [yi, fang] = [await card('yi'), await card('fang')];
+});
+
+describe('camfw-api, the settings', () => {
+  test('what the build wrote, per camera, and the time zones by name', async () => {
+    const y = await yi.api('/settings');
+    assert.equal(y.status, 200, y.text);
+    const s = y.json.settings as Record<string, unknown>;
+    assert.deepEqual(
+      { ...s },
+      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
+    );
+    assert.deepEqual(y.json.stream, { server: '', set: false });
+    assert.ok((y.json.zones as string[]).includes('Europe/Berlin'));
+    const f = (await fang.api('/settings')).json.settings as Record<string, unknown>;
+    assert.equal(f.videoResolution, '1920x1080');
+    assert.equal(f.videoFps, 15);
+    assert.equal(f.streamQuality, undefined);
+  });
+
+  test('a change is checked, written whole, and restarts what it feeds (the RTSP server before the stream worker)', async () => {
+    const before = fs.readFileSync(path.join(yi.dir, 'etc/camfw/settings.conf'), 'utf8');
+    yi.ran();
+    const r = await yi.post('/settings', { timezone: 'Europe/Berlin', ntpServer: 'ntp.example.org', recordSegmentSeconds: 60, hostname: 'front-door' });
+    assert.equal(r.status, 200, r.text);
+    const conf = path.join(yi.dir, 'etc/camfw/settings.conf');
+    assert.deepEqual(sourced(yi.dir, ['CAMFW_TZ', 'CAMFW_TZ_NAME', 'CAMFW_NTP_SERVER', 'CAMFW_RECORD_SEGMENT_SECONDS', 'CAMFW_HOSTNAME', 'CAMFW_STREAM_INPUT']), {
+      CAMFW_TZ: 'CET-1CEST,M3.5.0,M10.5.0/3',
+      CAMFW_TZ_NAME: 'Europe/Berlin',
+      CAMFW_NTP_SERVER: 'ntp.example.org',
+      CAMFW_RECORD_SEGMENT_SECONDS: '60',
+      CAMFW_HOSTNAME: 'front-door',
+      CAMFW_STREAM_INPUT: 'rtsp://127.0.0.1:554/ch0_0.h264',
+    });
+    // every other line as it was, the comments at the top kept, no temporary file left
+    const kept = (t: string) => t.split('\n').filter((l) => !/^CAMFW_(TZ|TZ_NAME|NTP_SERVER|RECORD_SEGMENT_SECONDS|HOSTNAME)=/.test(l));
+    assert.deepEqual(kept(fs.readFileSync(conf, 'utf8')), kept(before));
+    assert.equal((fs.statSync(conf).mode & 0o777).toString(8), '644');
+    assert.deepEqual(fs.readdirSync(path.join(yi.dir, 'etc/camfw')).filter((f) => f.endsWith('.new')), []);
+    const svc = (n: string, a: string) => `sh|${yi.dir}/etc/camfw/services/${n}|${yi.dir}|${a}`;
+    // the stream worker is off (no push, no recording): it is stopped, not started
+    assert.deepEqual(yi.ran(), ['hostname|front-door', svc('10-ntp.sh', 'restart'), svc('40-stream.sh', 'stop')]);
+    // the same values again change nothing and restart nothing
+    assert.equal((await yi.post('/settings', { timezone: 'Europe/Berlin' })).status, 200);
+    assert.deepEqual(yi.ran(), []);
+    assert.equal((await yi.api('/settings')).json.tz, 'CET-1CEST,M3.5.0,M10.5.0/3');
+
+    // fang: the video settings restart the Sonix RTSP server, then the stream worker
+    fang.ran();
+    assert.equal((await fang.post('/settings', { videoFps: 20, videoBitrateKbps: 1024, videoResolution: '1280x720' })).status, 200);
+    assert.deepEqual(fang.ran(), [`sh|${fang.dir}/etc/camfw/services/30-rtsp.sh|${fang.dir}|restart`, `sh|${fang.dir}/etc/camfw/services/40-stream.sh|${fang.dir}|stop`]);
+    assert.deepEqual(sourced(fang.dir, ['CAMFW_VIDEO_FPS', 'CAMFW_VIDEO_BITRATE_KBPS', 'CAMFW_VIDEO_RESOLUTION']), { CAMFW_VIDEO_FPS: '20', CAMFW_VIDEO_BITRATE_KBPS: '1024', CAMFW_VIDEO_RESOLUTION: '1280x720' });
+  });
+
+  test('values out of their rule are a 400 naming the field, and nothing is written', async () => {
+    const conf = path.join(yi.dir, 'etc/camfw/settings.conf');
+    const before = fs.readFileSync(conf, 'utf8');
+    const refused: Array<[object, string, RegExp]> = [
+      [{ videoFps: 20 }, 'videoFps', /this camera has no such setting/],
+      [{ recordSegmentSeconds: 5 }, 'recordSegmentSeconds', /from 10 to 3600/],
+      [{ recordKeepFreeMb: '64' }, 'recordKeepFreeMb', /whole number/],
+      [{ timezone: 'CET-1CEST' }, 'timezone', /a time zone of the list/],
+      [{ hostname: 'Front_Door' }, 'hostname', /lower-case letters/],
+      [{ hostname: '-x' }, 'hostname', /lower-case/],
+      [{ ntpServer: 'pool..ntp.org' }, 'ntpServer', /host name/],
+      [{ streamQuality: 'uhd' }, 'streamQuality', /one of hd sd/],
+      [{ rtmp: 'yes' }, 'rtmp', /true or false/],
+      [{ rtmp: true }, 'rtmp', /set the RTMP server and key first/],
+      [{ web: false }, 'web', /not a field/],
+      [{ hostname: 'ok-name', record: 1 }, 'record', /true or false/],
+    ];
+    for (const [body, field, why] of refused) {
+      const r = await yi.post('/settings', body);
+      assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+      assert.equal(r.json.field, field);
+      assert.match(String(r.json.error), why);
+    }
+    assert.equal(fs.readFileSync(conf, 'utf8'), before);
+    assert.deepEqual(yi.ran(), []);
+    assert.equal((await fang.post('/settings', { streamQuality: 'sd' })).json.field, 'streamQuality');
+  });
+
+  test('a settings file camfw did not write is refused, named, and left as it is', async () => {
+    const c = await card('yi');
+    const conf = path.join(c.dir, 'etc/camfw/settings.conf');
+    fs.appendFileSync(conf, 'CAMFW_EXTRA="$(id)"\n');
+    const text = fs.readFileSync(conf, 'utf8');
+    const r = await c.post('/settings', { hostname: 'other' });
+    assert.equal(r.status, 500);
+    assert.match(String(r.json.error), /settings\.conf, line \d+: not KEY='value'/);
+    assert.equal(fs.readFileSync(conf, 'utf8'), text);
+  });
+});
+
+describe('camfw-api, the stream target', () => {
+  test('the key is kept in a secret file and never comes back; the push needs a target', async () => {
+    const file = path.join(yi.dir, 'etc/camfw/stream.conf');
+    const r = await yi.post('/stream', { url: 'rtmp://ingest.example.org:1935/live/', key: 'sk-very-secret-0042' });
+    assert.equal(r.status, 200, r.text);
+    assert.match(fs.readFileSync(file, 'utf8'), /^rtmp=rtmp:\/\/ingest\.example\.org:1935\/live\/sk-very-secret-0042$/m);
+    assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600');
+    const s = await yi.api('/settings');
+    assert.deepEqual(s.json.stream, { server: 'rtmp://ingest.example.org:1935', set: true });
+    for (const call of ['/settings', '/status', '/services'])
+      assert.ok(!(await yi.api(call)).text.includes('sk-very-secret'), `${call} shows the key`);
+
+    yi.ran();
+    assert.equal((await yi.post('/settings', { rtmp: true })).status, 200);
+    assert.deepEqual(yi.ran(), [`sh|${yi.dir}/etc/camfw/services/40-stream.sh|${yi.dir}|restart`]);
+    // a new target while pushing restarts the worker; removing it while pushing is refused
+    assert.equal((await yi.post('/stream', { url: 'rtmp://10.0.0.2/live', key: 'k2' })).status, 200);
+    assert.equal(yi.ran().length, 1);
+    const removing = await yi.post('/stream', { url: '', key: '' });
+    assert.equal(removing.status, 400);
+    assert.match(String(removing.json.error), /turn it off/);
+    for (const [url, why] of [
+      ['rtmps://a.rtmp.youtube.com/live2', /no rtmps/],
+      ['rtmp://user:pass@host/live', /without user:password@/],
+      ['rtmp://bad_host/live', /not a host name/],
+      ['rtmp://host:99999/live', /port/],
+      ['rtmp://host', /application/],
+    ] as const) {
+      const bad = await yi.post('/stream', { url, key: 'k' });
+      assert.equal(bad.status, 400, url);
+      assert.equal(bad.json.field, 'url');
+      assert.match(String(bad.json.error), why);
+    }
+    assert.equal((await yi.post('/stream', { url: 'rtmp://h/live', key: 'a key' })).json.field, 'key');
+    assert.equal((await yi.post('/settings', { rtmp: false })).status, 200);
+    assert.equal((await yi.post('/stream', { url: '', key: '' })).status, 200);
+    assert.deepEqual((await yi.api('/settings')).json.stream, { server: '', set: false });
+  });
+});
+
+describe('camfw-api, status, services, logs, reboot', () => {
+  test('the status page\'s data: card, memory, services as the supervisor keeps them, the stream worker, missing vendor files', async () => {
+    const sv = path.join(yi.run, 'service/stream');
+    fs.mkdirSync(path.join(sv, 'supervise'), { recursive: true });
+    fs.writeFileSync(path.join(sv, 'supervise/stat'), 'run\n');
+    fs.writeFileSync(path.join(sv, 'supervise/pid'), '4242\n');
+    fs.writeFileSync(path.join(sv, 'restarts'), '3\n');
+    fs.writeFileSync(path.join(sv, 'started'), `${Math.floor(Date.now() / 1000) - 100}\n`);
+    fs.writeFileSync(path.join(sv, 'last-exit'), 'killed by signal 9 after 41 s, at 2026-11-30 10:00:00\n');
+    fs.mkdirSync(path.join(yi.run, 'service/ntp/supervise'), { recursive: true });
+    fs.writeFileSync(path.join(yi.run, 'service/ntp/supervise/stat'), 'down\n');
+    fs.writeFileSync(path.join(yi.run, 'service/ntp/down'), '');
+    const stream = { pid: 4242, time: 1, uptime: 100, input: { state: 'running', kbps: 800 }, rtmp: { state: 'running', kbps: 790 } };
+    fs.writeFileSync(path.join(yi.run, 'stream.json'), JSON.stringify(stream) + '\n');
+    const r = await yi.api('/status');
+    assert.equal(r.status, 200, r.text);
+    const s = r.json as Record<string, any>;
+    assert.equal(s.card.model, 'yi');
+    assert.equal(s.card.cardDir, '/home/hd1/test');
+    assert.ok(s.memory.total_kb > 0 && s.uptime > 0 && s.load.length === 3);
+    assert.equal(s.rtsp, 'rtsp://127.0.0.1:554/ch0_0.h264');
+    assert.match(s.local_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T$/);
+    const byName = Object.fromEntries((s.services as any[]).map((v) => [v.name, v]));
+    assert.deepEqual(Object.keys(byName), ['ntp', 'web', 'rtsp', 'stream']);
+    assert.equal(byName.stream.state, 'running');
+    assert.equal(byName.stream.pid, 4242);
+    assert.equal(byName.stream.restarts, 3);
+    assert.ok(byName.stream.uptime >= 100 && byName.stream.uptime < 200);
+    assert.equal(byName.ntp.state, 'stopped');
+    assert.equal(byName.web.state, 'not started');
+    assert.deepEqual(s.stream, stream);
+    assert.deepEqual(s.vendor, [{ path: 'usr/bin/rtspsvr', what: s.vendor[0].what, built: 'missing', present: false }]);
+    // copied onto the card later: found
+    fs.mkdirSync(path.join(yi.dir, 'usr/bin'), { recursive: true });
+    fs.writeFileSync(path.join(yi.dir, 'usr/bin/rtspsvr'), '');
+    assert.equal(((await yi.api('/status')).json as any).vendor[0].present, true);
+  });
+
+  test('start, stop and restart through the init scripts; not the web server that serves the page', async () => {
+    yi.ran();
+    const r = await yi.post('/service', { name: 'stream', action: 'restart' });
+    assert.equal(r.status, 200);
+    assert.match(String(r.json.output), /40-stream\.sh/);
+    assert.deepEqual(yi.ran(), [`sh|${yi.dir}/etc/camfw/services/40-stream.sh|${yi.dir}|restart`]);
+    for (const body of [{ name: 'web', action: 'stop' }, { name: 'sshd', action: 'start' }, { name: 'ntp', action: 'status; reboot' }]) assert.equal((await yi.post('/service', body)).status, 400);
+    assert.deepEqual(yi.ran(), []);
+    assert.equal((await yi.api('/service', { method: 'GET' })).status, 405);
+  });
+
+  test('the end of a log, with bytes that are not text made visible; only the card\'s own logs', async () => {
+    fs.mkdirSync(path.join(yi.run, 'log/ntp'), { recursive: true });
+    fs.writeFileSync(path.join(yi.run, 'log/ntp/current'), Buffer.concat([Buffer.from('x'.repeat(20000)), Buffer.from('ntpd: started\n\x1b[31mred'), Buffer.from([0xff, 0x0a])]));
+    const r = await yi.api('/log?name=ntp');
+    assert.equal(r.status, 200);
+    const text = String(r.json.text);
+    assert.equal(text.length, 16384);
+    assert.ok(text.endsWith('ntpd: started\n?[31mred?\n'), JSON.stringify(text.slice(-40)));
+    for (const q of ['name=../../etc/passwd', 'name=', 'x=ntp', 'name=ntp&x=1']) assert.equal((await yi.api(`/log?${q}`)).status, 400, q);
+  });
+
+  test('reboot: answered, then BusyBox reboot after the answer has gone', async () => {
+    yi.ran();
+    const r = await yi.post('/reboot', {});
+    assert.equal(r.status, 200);
+    const bb = path.join(yi.dir, 'bin/busybox');
+    let ran: string[] = [];
+    for (let i = 0; i < 50 && !ran.length; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      ran = yi.ran();
+    }
+    assert.deepEqual(ran, [`sh|-c|sleep 2; sync; exec "$0" reboot|${bb}`]);
+    assert.equal((await yi.api('/reboot', { method: 'GET' })).status, 405);
+  });
+});
+
+describe('camfw-api, the recordings', () => {
+  test('the list (segments only, newest first), play through lighttpd, delete', async () => {
+    for (const f of ['20261130-101500.mp4', '20261130-102000.mp4', '20261130-102500.mov', 'notes.txt', '20261130-1030.mp4']) fs.writeFileSync(path.join(yi.record, f), 'x'.repeat(1000));
+    fs.mkdirSync(path.join(yi.record, '20261130-103500.mp4'));
+    const r = await yi.api('/recordings');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual((r.json.segments as any[]).map((s) => s.name), ['20261130-102500.mov', '20261130-102000.mp4', '20261130-101500.mp4']);
+    assert.equal((r.json.segments as any[])[0].size, 1000);
+    assert.ok(Number(r.json.free_mb) > 0);
+    const play = await yi.api('/recording/20261130-102000.mp4');
+    assert.equal(play.headers.get('x-sendfile'), path.join(yi.record, '20261130-102000.mp4'));
+    assert.equal(play.headers.get('content-type'), 'video/mp4');
+    assert.equal((await yi.api('/recording/20261130-102500.mov')).headers.get('content-type'), 'video/quicktime');
+    for (const name of ['notes.txt', '..%2F..%2Fetc%2Fpasswd', '../../etc/passwd', '20261130-103500.mp4']) assert.equal((await yi.api(`/recording/${name}`)).status, 404, name);
+    assert.equal((await cgi(yi.dir, yi.run, '/recording/20261130-102000.mp4', {}, { CAMFW_RECORD: yi.record })).status, 401);
+
+    assert.equal((await yi.post('/recording/delete', { name: '20261130-101500.mp4' })).status, 200);
+    assert.ok(!fs.existsSync(path.join(yi.record, '20261130-101500.mp4')));
+    assert.equal((await yi.post('/recording/delete', { name: '20261130-101500.mp4' })).status, 404);
+    const junk = await yi.post('/recording/delete', { name: 'notes.txt' });
+    assert.equal(junk.status, 400);
+    assert.ok(fs.existsSync(path.join(yi.record, 'notes.txt')));
+  });
+});
