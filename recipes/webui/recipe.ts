@@ -18,7 +18,7 @@ export const webui: Recipe = {
   license: 'GPL-2.0-only',
   licenseFiles: ['src/app.ts'],
   programs: [],
-  files: ['www/index.html', 'www/app.js', 'www/public/login.html', 'www/public/login.js', 'www/public/app.css'],
+  files: ['www/index.html', 'www/app.js', 'www/public/login.html', 'www/public/login.js', 'www/public/app.css', 'www/public/favicon.svg'],
   async build(ctx) {
     const www = path.join(ctx.destDir, 'www');
     fs.mkdirSync(path.join(www, 'public'), { recursive: true });
@@ -29,5 +29,6 @@ export const webui: Recipe = {
     await esbuild('bundle-css', 'src/app.css', path.join(www, 'public/app.css'));
     fs.copyFileSync(path.join(ctx.srcDir, 'index.html'), path.join(www, 'index.html'));
     fs.copyFileSync(path.join(ctx.srcDir, 'login.html'), path.join(www, 'public/login.html'));
+    fs.copyFileSync(path.join(ctx.srcDir, 'favicon.svg'), path.join(www, 'public/favicon.svg'));
   },
 };

@@ -69,6 +69,7 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'gstreamer1.0-libav', why: 'avenc_aac: the RTSP sensor\'s AAC audio', for: 'test' },
   { name: 'nginx', why: "the RTMP server avworker-min pushes to in the tests (with Debian's RTMP module)", for: 'test' },
   { name: 'libnginx-mod-rtmp', why: "nginx's RTMP module: records what arrives and drops publishers on demand", for: 'test' },
+  { name: 'chromium', why: 'the browser the web UI tests drive (playwright-core, with this executable: nothing downloads a browser)', for: 'test' },
   { name: 'time', why: "/usr/bin/time: peak memory and CPU time of avworker-min and the ffmpeg program (npm run bench)", for: 'test' },
   { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
   { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },

@@ -2,6 +2,36 @@
 # before the card is looked at, and the parts of the machine that are not firmware (the
 # radio, the tests' control line). Sourced by <model>/init.sh.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+
+# Both stock firmwares run BusyBox init as PID 1, and their reboot is /sbin/reboot
+# (yi.md §2b, YI stream's installer; fang-hacks.md §3, action?cmd=reboot): it sends init
+# SIGTERM (halt SIGUSR1, poweroff SIGUSR2), and init stops every process, syncs and
+# resets the board, which ends the emulator (-no-reboot). This shell is PID 1 here, and
+# does the same; it waits with `wait` (see stock_idle) so that a signal is not held up.
+init_signal() {
+	echo "camfw-test: init: $1: stopping every process"
+	kill -TERM -1
+	sleep 1
+	kill -KILL -1
+	sync
+	echo "camfw-test: init: $1"
+	case "$1" in
+		reboot) reboot -f ;;
+		halt) halt -f ;;
+		poweroff) poweroff -f ;;
+	esac
+}
+trap 'init_signal reboot' TERM
+trap 'init_signal halt' USR1
+trap 'init_signal poweroff' USR2
+
+# What PID 1 does once the boot is done: nothing, ready for init's signals.
+stock_idle() {
+	while true; do
+		sleep 3600 &
+		wait $!
+	done
+}
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -51,4 +51,4 @@ cat /tmp/camfw.log 2>/dev/null
 sleep 3
 echo "camfw-test: cloud left: [$(pidof iCamera miio_client boa)]"
 cat /tmp/camfw.log 2>/dev/null
-while true; do sleep 3600; done
+stock_idle

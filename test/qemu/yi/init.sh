@@ -43,4 +43,4 @@ echo "camfw-test: boot finished"
 card_surface lighttpd
 cat /tmp/camfw.log 2>/dev/null
 echo "camfw-test: card log shown"
-while true; do sleep 3600; done
+stock_idle

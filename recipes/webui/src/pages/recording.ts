@@ -12,7 +12,7 @@ export const recordingPage: Page = async (main) => {
   const s = await get<Settings>('settings');
   const message = note();
   const state = h('p', { id: 'record-state' });
-  const list = h('table', { id: 'recordings' });
+  const list = h('table', { id: 'recordings', class: 'rows' });
   const player = h('video', { id: 'player', controls: true, preload: 'metadata', hidden: true });
   const start = h('button', { type: 'button', id: 'record-start' }, 'Start');
   const stop = h('button', { type: 'button', id: 'record-stop' }, 'Stop');
@@ -44,7 +44,8 @@ export const recordingPage: Page = async (main) => {
   const refresh = async () => {
     const [r, st] = await Promise.all([get<Recordings>('recordings'), get<Status>('status')]);
     const rec = st.stream?.record;
-    clear(state, rec ? `Recording: ${rec.state}${rec.segment ? `, now ${rec.segment}` : ''}${rec.error ? ` (${rec.error})` : ''}` : 'Not recording.', r.free_mb !== undefined ? ` Card: ${r.free_mb} MB free of ${r.total_mb} MB.` : '');
+    const now = rec?.state === 'running' ? `, into ${rec.segment}` : '';
+    clear(state, rec ? `Recording: ${rec.state}${now}${rec.error ? ` (${rec.error})` : ''}.` : 'Not recording.', r.free_mb !== undefined ? ` Card: ${r.free_mb} MB free of ${r.total_mb} MB.` : '');
     clear(
       list,
       h('tr', {}, h('th', {}, 'Segment'), h('th', {}, 'Size'), h('th', {}, '')),

@@ -6,7 +6,7 @@ import { every, type Page } from '../page.ts';
 const BOOT_SETTING: Record<string, 'ntp' | 'rtsp'> = { ntp: 'ntp', rtsp: 'rtsp' };
 
 export const servicesPage: Page = async (main) => {
-  const table = h('table', { id: 'services' });
+  const table = h('table', { id: 'services', class: 'rows' });
   const message = note();
   const log = h('pre', { id: 'service-log', class: 'log' });
   main.append(
@@ -34,16 +34,17 @@ export const servicesPage: Page = async (main) => {
       h('td', {}, s.name),
       h('td', { class: s.state === 'running' ? 'ok' : 'off' }, s.state),
       h('td', {}, s.state === 'running' ? `pid ${s.pid}, up ${duration(s.uptime)}` : s.last_exit || ''),
-      h('td', {}, String(s.restarts)),
-      h('td', {}, enabled),
-      h('td', {}, button('start'), button('stop'), button('restart'), h('button', { type: 'button', onclick: async () => {
+      h('td', {}, `${s.restarts} restart${s.restarts === 1 ? '' : 's'}`),
+      h('td', {}, h('label', { class: 'inline' }, enabled, ' at boot')),
+      h('td', {}, button('start'), button('stop'), button('restart'), h('button', { type: 'button', onclick: (e: Event) => void act(e.target as HTMLButtonElement, message, async () => {
         const r = await get<{ text: string }>(`log?name=${encodeURIComponent(s.name)}`);
         log.textContent = r.text || '(empty)';
-      } }, 'log')),
+        return `The log of ${s.name}:`;
+      }) }, 'log')),
     );
   };
   return every(5000, async () => {
     const [{ services }] = await Promise.all([get<{ services: Service[] }>('services'), get<Settings>('settings')]);
-    clear(table, h('tr', {}, ...['Service', 'State', '', 'Restarts', 'At boot', ''].map((t) => h('th', {}, t))), ...services.map(row));
+    clear(table, h('tr', {}, ...['Service', 'State', '', 'Restarts', 'Starts', ''].map((t) => h('th', {}, t))), ...services.map(row));
   });
 };
