@@ -220,12 +220,12 @@ export const OWNER_PASSWORD = 'owner-test-password-3c9f';
  * when the card has none (the tests reach the camera from its own network, QEMU's
  * 10.0.2.2), a login otherwise. The cookie header to send.
  */
-export async function ownerSession(baseUrl: string): Promise<{ cookie: string; csrf: string }> {
+export async function ownerSession(baseUrl: string, password = OWNER_PASSWORD): Promise<{ cookie: string; csrf: string }> {
   const state = (await (await fetch(`${baseUrl}api/session`)).json()) as { setup_needed: boolean };
   const r = await fetch(`${baseUrl}api/${state.setup_needed ? 'setup' : 'login'}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'admin', password: OWNER_PASSWORD }),
+    body: JSON.stringify({ user: 'admin', password }),
   });
   const body = (await r.json()) as { csrf?: string; error?: string };
   const cookie = sessionCookie(r.headers.get('set-cookie'));

@@ -136,7 +136,8 @@ export async function hostileSweep(target: SweepTarget, user: string, password: 
   for (const value of [...strings.slice(0, 7).map(encodeURIComponent), '..%2F..%2Fetc%2Fpasswd', 'camfw%00', 'stream/../../web']) {
     const r = await send(`/log?name=${value}`, '', { ...session, get: true });
     assert.equal(r.status, 400, `/log?name=${value}: ${r.status} ${JSON.stringify(r.json)}`);
-    assert.equal(r.json.field, 'name');
+    // refused by camfw-api, naming the field, or by lighttpd before it (a NUL in the URL)
+    if (r.json.error !== undefined) assert.equal(r.json.field, 'name');
     checked++;
   }
   assert.equal(await target.readCardFile('etc/camfw/settings.conf'), settingsBefore, 'the settings changed');

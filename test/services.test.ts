@@ -5,6 +5,7 @@
 // script stays stopped, logs stay bounded under a request flood, and the stream key shows
 // nowhere on the camera.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
@@ -48,6 +49,42 @@ async function service(cam: RunningCamera, cardDir: string, file: string, action
   return cam.exec(`${cardDir}/bin/busybox sh ${cardDir}/etc/camfw/services/${file}.sh ${cardDir} ${action}`, 30_000);
 }
 
+/**
+ * A telnet session on host port `port`: the login's user and password when asked, then
+ * `command`; what the camera sent (telnet's option negotiation left out), once `until`
+ * shows in it (an error if the connection ends first).
+ */
+function telnet(port: number, user: string, password: string, command: string, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    let step = 0;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`telnet: no ${until} within 60 s:\n${text}`));
+    }, 60_000);
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (until.test(text)) resolve(text);
+      else reject(new Error(`telnet: the connection ended without ${until}:\n${text}`));
+    };
+    socket.on('data', (d: Buffer) => {
+      // IAC (255) and the option bytes after it are negotiation, not text
+      for (let i = 0; i < d.length; i++) {
+        if (d[i] === 255) i += d[i + 1] >= 251 && d[i + 1] <= 254 ? 2 : 1;
+        else text += String.fromCharCode(d[i]);
+      }
+      if (step === 0 && /login: $/.test(text)) (socket.write(`${user}\r\n`), (step = 1));
+      if (step === 1 && /Password: $/.test(text)) (socket.write(`${password}\r\n`), (step = 2));
+      if (step === 2 && /logged in as /.test(text)) (socket.write(`${command}\r\n`), (step = 3));
+      if (until.test(text)) done();
+    });
+    socket.on('close', done);
+    socket.on('error', reject);
+  });
+}
+
 async function pidOf(cam: RunningCamera, name: string): Promise<number | undefined> {
   const out = (await cam.exec(`pidof ${name}`)).output.trim().split('\n').at(-1) ?? '';
   return /^\d+$/.test(out) ? Number(out) : undefined;
@@ -64,6 +101,8 @@ after(async () => {
 describe('emulated YI: camfw\'s services under the supervisor', () => {
   const CARD = '/home/hd1/test';
   let cam: RunningCamera;
+  /** The web password: the sweep changes it (and says to what) */
+  let password = OWNER_PASSWORD;
   before(async () => {
     const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
     cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-stream', streaming(), ['rtspsvr']), busybox);
@@ -164,9 +203,23 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
       return { status: r.status, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {}, cookie: sessionCookie(r.headers.get('set-cookie')) };
     };
     const readCardFile = async (rel: string) => (await cam.exec(`cat ${CARD}/${rel}`)).output;
-    const { checked } = await hostileSweep({ send, readCardFile, marker: '/tmp/pwned', overLimit: false }, 'admin', OWNER_PASSWORD);
+    const { checked, password: left } = await hostileSweep({ send, readCardFile, marker: '/tmp/pwned', overLimit: false }, 'admin', OWNER_PASSWORD);
+    password = left;
     assert.ok(checked >= 7 * 12);
     assert.match((await cam.exec('ls /tmp/pwned 2>&1; ls /home/hd1/test/etc/camfw')).output, /No such file or directory[^]*web\.passwd/);
+  });
+
+  test('telnet, turned on from the web page, logs in with the web password only', async () => {
+    const { cookie, csrf } = await ownerSession(cam.url, password);
+    assert.match((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json()) as { telnet_port_open: boolean }).telnet_port_open.toString(), /^false$/);
+    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ telnet: true }) });
+    assert.equal(on.status, 200, await on.text());
+    await waitFor('telnetd on port 23', async () => ((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json())) as { telnet_port_open: boolean }).telnet_port_open || undefined, 30_000);
+    const wrong = await telnet(cam.telnetPort, 'admin', 'ismart12', 'id', /Login incorrect/);
+    assert.doesNotMatch(wrong, /logged in/);
+    const root = await telnet(cam.telnetPort, 'admin', password, 'echo "shell-$((6 * 7))"; exit', /shell-42/);
+    assert.match(root, /camfw: logged in as admin: a root shell/);
+    assert.match((await cam.exec(`grep CAMFW_SERVICE_TELNET ${CARD}/etc/camfw/settings.conf`)).output, /='1'/);
   });
 });
 

@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { cgi, cookieOf, type Call } from './cgi.ts';
-import { renderCard, tmpDir } from './helpers.ts';
+import { treeBytes } from '../scripts/lib/budgets.ts';
+import { run } from '../scripts/lib/run.ts';
+import { WEBUI_BUDGET } from '../recipes/webui/recipe.ts';
+import { cardPrograms, renderCard, tmpDir } from './helpers.ts';
 
 const PASSWORD = 'a long enough test password';
 
@@ -49,7 +52,7 @@ async function card(model: string): Promise<Card> {
     ran() {
       const text = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '';
       fs.rmSync(calls, { force: true });
-      return text.split('\n').filter(Boolean);
+      return text ? text.replace(/\n$/, '').split('\n') : [];
     },
   };
 }
@@ -73,7 +76,7 @@ describe('camfw-api, the settings', () => {
     const s = y.json.settings as Record<string, unknown>;
     assert.deepEqual(
       { ...s },
-      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
+      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, telnet: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
     );
     assert.deepEqual(y.json.stream, { server: '', set: false });
     assert.ok((y.json.zones as string[]).includes('Europe/Berlin'));
@@ -88,6 +91,7 @@ describe('camfw-api, the settings', () => {
     yi.ran();
     const r = await yi.post('/settings', { timezone: 'Europe/Berlin', ntpServer: 'ntp.example.org', recordSegmentSeconds: 60, hostname: 'front-door' });
     assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.restarted, true);
     const conf = path.join(yi.dir, 'etc/camfw/settings.conf');
     assert.deepEqual(sourced(yi.dir, ['CAMFW_TZ', 'CAMFW_TZ_NAME', 'CAMFW_NTP_SERVER', 'CAMFW_RECORD_SEGMENT_SECONDS', 'CAMFW_HOSTNAME', 'CAMFW_STREAM_INPUT']), {
       CAMFW_TZ: 'CET-1CEST,M3.5.0,M10.5.0/3',
@@ -110,10 +114,15 @@ describe('camfw-api, the settings', () => {
     assert.deepEqual(yi.ran(), []);
     assert.equal((await yi.api('/settings')).json.tz, 'CET-1CEST,M3.5.0,M10.5.0/3');
 
-    // fang: the video settings restart the Sonix RTSP server, then the stream worker
+    // fang: the video settings restart the Sonix RTSP server, then the picture's settings
+    // in the ISP it opens and the stream worker; the picture's alone restart only those
+    const fsvc = (n: string, a: string) => `sh|${fang.dir}/etc/camfw/services/${n}|${fang.dir}|${a}`;
     fang.ran();
     assert.equal((await fang.post('/settings', { videoFps: 20, videoBitrateKbps: 1024, videoResolution: '1280x720' })).status, 200);
-    assert.deepEqual(fang.ran(), [`sh|${fang.dir}/etc/camfw/services/30-rtsp.sh|${fang.dir}|restart`, `sh|${fang.dir}/etc/camfw/services/40-stream.sh|${fang.dir}|stop`]);
+    assert.deepEqual(fang.ran(), [fsvc('30-rtsp.sh', 'restart'), fsvc('35-image.sh', 'restart'), fsvc('40-stream.sh', 'stop')]);
+    assert.equal((await fang.post('/settings', { videoFlip: true, videoIr: 'night' })).status, 200);
+    assert.deepEqual(fang.ran(), [fsvc('35-image.sh', 'restart')]);
+    assert.deepEqual(sourced(fang.dir, ['CAMFW_VIDEO_FLIP', 'CAMFW_VIDEO_IR', 'CAMFW_VIDEO_MIRROR']), { CAMFW_VIDEO_FLIP: '1', CAMFW_VIDEO_IR: 'night', CAMFW_VIDEO_MIRROR: '0' });
     assert.deepEqual(sourced(fang.dir, ['CAMFW_VIDEO_FPS', 'CAMFW_VIDEO_BITRATE_KBPS', 'CAMFW_VIDEO_RESOLUTION']), { CAMFW_VIDEO_FPS: '20', CAMFW_VIDEO_BITRATE_KBPS: '1024', CAMFW_VIDEO_RESOLUTION: '1280x720' });
   });
 
@@ -129,6 +138,7 @@ describe('camfw-api, the settings', () => {
       [{ hostname: '-x' }, 'hostname', /lower-case/],
       [{ ntpServer: 'pool..ntp.org' }, 'ntpServer', /host name/],
       [{ streamQuality: 'uhd' }, 'streamQuality', /one of hd sd/],
+      [{ videoIr: 'night' }, 'videoIr', /this camera has no such setting/],
       [{ rtmp: 'yes' }, 'rtmp', /true or false/],
       [{ rtmp: true }, 'rtmp', /set the RTMP server and key first/],
       [{ web: false }, 'web', /not a field/],
@@ -143,6 +153,7 @@ describe('camfw-api, the settings', () => {
     assert.equal(fs.readFileSync(conf, 'utf8'), before);
     assert.deepEqual(yi.ran(), []);
     assert.equal((await fang.post('/settings', { streamQuality: 'sd' })).json.field, 'streamQuality');
+    assert.match(String((await fang.post('/settings', { videoIr: 'dusk' })).json.error), /videoIr: one of auto day night/);
   });
 
   test('a settings file camfw did not write is refused, named, and left as it is', async () => {
@@ -220,7 +231,7 @@ describe('camfw-api, status, services, logs, reboot', () => {
     assert.equal(s.rtsp, 'rtsp://127.0.0.1:554/ch0_0.h264');
     assert.match(s.local_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T$/);
     const byName = Object.fromEntries((s.services as any[]).map((v) => [v.name, v]));
-    assert.deepEqual(Object.keys(byName), ['ntp', 'web', 'rtsp', 'stream']);
+    assert.deepEqual(Object.keys(byName), ['ntp', 'web', 'rtsp', 'stream', 'telnet']);
     assert.equal(byName.stream.state, 'running');
     assert.equal(byName.stream.pid, 4242);
     assert.equal(byName.stream.restarts, 3);
@@ -294,5 +305,44 @@ describe('camfw-api, the recordings', () => {
     const junk = await yi.post('/recording/delete', { name: 'notes.txt' });
     assert.equal(junk.status, 400);
     assert.ok(fs.existsSync(path.join(yi.record, 'notes.txt')));
+  });
+});
+
+describe('camfw-login, the telnet service\'s login', () => {
+  /** camfw-login with `input` on its standard input (no terminal: the password is echoed). */
+  const login = (c: Card, input: string) => run(['qemu-arm', '-cpu', 'arm926', path.join(c.dir, 'usr/lib/camfw/camfw-login')], { input, allowFail: true, env: { TERM: 'vt100' } });
+
+  test('the web password gives the shell; anything else three times gives nothing', async () => {
+    const c = await card('yi');
+    c.ran();
+    const wrong = await login(c, `owner\nismart12\nroot\n${PASSWORD}\nowner\n${PASSWORD.toUpperCase()}\n`);
+    assert.equal(wrong.code, 1);
+    assert.equal((wrong.stdout.match(/Login incorrect/g) ?? []).length, 3);
+    assert.deepEqual(c.ran(), []);
+    const ok = await login(c, `owner\n${PASSWORD}\n`);
+    assert.match(ok.stdout, /camfw: logged in as owner: a root shell/);
+    // camfw's BusyBox as a login shell ($0 "-sh", no arguments)
+    assert.deepEqual(c.ran(), ['']);
+  });
+
+  test('a camera without its password yet has no telnet login', async () => {
+    const c = await card('yi');
+    fs.rmSync(path.join(c.dir, 'etc/camfw/web.passwd'));
+    const r = await login(c, `admin\n${PASSWORD}\n`);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /no password yet/);
+    assert.doesNotMatch(r.stdout, /login: /);
+  });
+});
+
+describe('the web UI recipe', () => {
+  test('every page, script, style and icon: under 50 KB, each page in the bundle', async (t) => {
+    const www = path.join((await cardPrograms('yi')).built.get('webui')!.stageDir, 'www');
+    const bytes = treeBytes(www);
+    t.diagnostic(`the web UI: ${bytes} bytes (app.js ${fs.statSync(path.join(www, 'app.js')).size})`);
+    assert.ok(bytes <= WEBUI_BUDGET, `${bytes} bytes`);
+    const app = fs.readFileSync(path.join(www, 'app.js'), 'utf8');
+    for (const id of ['status', 'services', 'network', 'time', 'video', 'streaming', 'recording', 'logs', 'system']) assert.ok(app.includes(`"${id}"`), id);
+    assert.doesNotMatch(app, /innerHTML|eval\(|new Function/);
   });
 });

@@ -69,7 +69,15 @@ const chartPoints = (page: Page, series: number) => page.getAttribute(`#stream-c
  * Everything an owner does on one camera, in order: first visit, every page, streaming,
  * recording, time zone, log out, log in again, reboot.
  */
-async function ownerTour(t: { diagnostic(s: string): void }, model: 'yi' | 'fang', cam: RunningCamera, cardDir: string, streamPath: string): Promise<void> {
+async function ownerTour(
+  t: { diagnostic(s: string): void },
+  model: 'yi' | 'fang',
+  cam: RunningCamera,
+  cardDir: string,
+  streamPath: string,
+  /** The camera's own part of the Video page, opened. */
+  video: (page: Page) => Promise<void>,
+): Promise<void> {
   const context = await browser.newContext({ viewport: PHONE, acceptDownloads: true });
   const page = await context.newPage();
   const t0 = Date.now();
@@ -119,7 +127,7 @@ async function ownerTour(t: { diagnostic(s: string): void }, model: 'yi' | 'fang
     await screenshot(page, model, 'time');
 
     await open(page, 'video');
-    await page.waitForSelector(model === 'yi' ? '#stream-quality' : '#video-fps');
+    await video(page);
     await screenshot(page, model, 'video');
 
     // streaming: the target, start, the chart moving, stop
@@ -189,6 +197,8 @@ async function ownerTour(t: { diagnostic(s: string): void }, model: 'yi' | 'fang
     await screenshot(page, model, 'logs');
 
     await open(page, 'system');
+    // what the card did to the stock firmware, and how to undo it
+    assert.match((await page.textContent('#stock-state')) ?? '', model === 'yi' ? /^The cloud programs are out of \/home[^]*UNDO-TRIM/ : /^The cloud apps \(iCamera, miio_client, Boa\.\.\.\) are stopped[^]*KEEP-CLOUD/);
     await screenshot(page, model, 'system');
     await page.click('#logout');
     await page.waitForURL(/\/public\/login\.html$/);
@@ -225,7 +235,11 @@ describe('the web UI in Chromium', () => {
     const cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-ui', {}, ['rtspsvr']), busybox);
     try {
       await cam.cardPage();
-      await ownerTour(t, 'yi', cam, '/home/hd1/test', 'ch0_0\\.h264');
+      await ownerTour(t, 'yi', cam, '/home/hd1/test', 'ch0_0\\.h264', async (page) => {
+        // the stream pushed and recorded: HD or SD
+        assert.equal(await page.inputValue('#stream-quality'), 'hd');
+        assert.equal(await page.locator('#video-fps').count(), 0);
+      });
     } finally {
       await cam.stop();
     }
@@ -234,10 +248,26 @@ describe('the web UI in Chromium', () => {
   test('emulated Xiaofang: the same, once camfw has the network and the RTSP server', async (t) => {
     const busybox = path.join((await cardPrograms('fang')).built.get('busybox')!.stageDir, 'bin/busybox');
     const wifi = { wifi: { ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' } };
-    const cam = await bootCamera('fang', await cardImage('fang', dir, 'fang-ui', wifi, ['snx_rtsp_server']), busybox);
+    const cam = await bootCamera('fang', await cardImage('fang', dir, 'fang-ui', wifi, ['snx_rtsp_server', 'snx_isp_ctl']), busybox);
     try {
       await cam.cardPage(80, 240_000);
-      await ownerTour(t, 'fang', cam, '/media/mmcblk0p2/data', 'unicast');
+      await ownerTour(t, 'fang', cam, '/media/mmcblk0p2/data', 'unicast', async (page) => {
+        // the picture's settings go to the ISP through snx_isp_ctl; day and night follow
+        // the light sensor (gpio_aud read 2), as fang-ir-control.sh does
+        const calls = () => cam.exec('cat /tmp/stock-calls.log').then((r) => r.output);
+        await cam.fileLine('/tmp/camfw.log', /camfw: image: day: IR off, colour/, 60_000);
+        await page.check('#video-timestamp');
+        await page.check('#video-flip');
+        await page.click('main form button[type=submit]');
+        await noteSays(page, /^Saved and applied\.$/);
+        await cam.fileLine('/tmp/camfw.log', /camfw: image: timestamp 1, flip 1, mirror 0, IR auto/, 60_000);
+        assert.match(await calls(), /stock-call: snx_isp_ctl -c 0 --osdset-en 1 --osdset-ts 1\r?\n[^]*stock-call: snx_isp_ctl -c 0 --sensorset-flip 1 --sensorset-mir 0/);
+        await cam.exec('echo 0 > /tmp/.stock/light');
+        await cam.fileLine('/tmp/camfw.log', /camfw: image: night: IR on, black and white/, 30_000);
+        // the night sequence: colour off, the filter pulsed, the IR LEDs on
+        assert.match(await calls(), /snx_isp_ctl -c 0 --filterset-sat 0\r?\n[^]*gpio_ms1 -n 2 -m 1 -v 0\r?\n[^]*gpio_aud write 1 0 1\r?\n[^]*gpio_ms1 -n 2 -m 1 -v 1\r?\n/);
+        assert.equal(await page.inputValue('#video-fps'), '15');
+      });
     } finally {
       await cam.stop();
     }

@@ -60,13 +60,17 @@ int body_expect(const struct body *b, const char *const *allowed);
 const struct field *body_get(const struct body *b, const char *name);
 int utf8_valid(const char *s, size_t len);
 
+/* passwd.c: etc/camfw/web.passwd */
+int passwd_exists(void);
+int passwd_write(const char *user, const char *password);
+int password_matches(const char *user, const char *password);
+
 /* auth.c */
 struct session {
 	char id[65];
 	char csrf[65];
 	char user[33];
 };
-int passwd_exists(void);
 int session_current(struct session *s);
 int csrf_ok(const struct session *s);
 /* a POST of a logged-in session with its CSRF token; -1 after the 405, 401 or 403 */

@@ -21,8 +21,6 @@
 #include "sha256.h"
 
 enum {
-	SALT_LEN = 16,
-	PBKDF2_ITERATIONS = 50000,
 	SESSION_SECONDS = 12 * 3600,
 	SESSIONS_MAX = 64,
 	FREE_FAILURES = 5,
@@ -41,61 +39,9 @@ static const char *const COMMON[] = {
 	NULL,
 };
 
-static void path_in_card(char *out, size_t size, const char *rel)
-{
-	snprintf(out, size, "%s/%s", card_dir(), rel);
-}
-
 static void path_in_run(char *out, size_t size, const char *rel)
 {
 	snprintf(out, size, "%s/%s", run_dir(), rel);
-}
-
-static void passwd_path(char *out, size_t size)
-{
-	path_in_card(out, size, "etc/camfw/web.passwd");
-}
-
-int passwd_exists(void)
-{
-	char p[512];
-	passwd_path(p, sizeof p);
-	return access(p, F_OK) == 0;
-}
-
-/* The user and the stored hash; -1 when the file is missing or not camfw's format. */
-static int passwd_read(char user[33], unsigned *iterations, unsigned char salt[SALT_LEN], unsigned char hash[SHA256_LEN])
-{
-	char p[512], line[256], salt_hex[2 * SALT_LEN + 1], hash_hex[2 * SHA256_LEN + 1];
-	FILE *f;
-	int ok;
-	passwd_path(p, sizeof p);
-	f = fopen(p, "r");
-	if (!f)
-		return -1;
-	ok = fgets(line, sizeof line, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	if (sscanf(line, "%32[A-Za-z0-9._-]:pbkdf2-sha256:%u:%32[0-9a-f]:%64[0-9a-f]", user, iterations, salt_hex, hash_hex) != 4)
-		return -1;
-	if (*iterations < 1000 || *iterations > 10000000 || unhex(salt_hex, salt, SALT_LEN) < 0 || unhex(hash_hex, hash, SHA256_LEN) < 0)
-		return -1;
-	return 0;
-}
-
-static int passwd_write(const char *user, const char *password)
-{
-	unsigned char salt[SALT_LEN], hash[SHA256_LEN];
-	char p[512], salt_hex[2 * SALT_LEN + 1], hash_hex[2 * SHA256_LEN + 1], line[256];
-	if (random_bytes(salt, sizeof salt) < 0)
-		return -1;
-	pbkdf2_sha256(password, strlen(password), salt, sizeof salt, PBKDF2_ITERATIONS, hash, sizeof hash);
-	hex(salt, sizeof salt, salt_hex);
-	hex(hash, sizeof hash, hash_hex);
-	snprintf(line, sizeof line, "%s:pbkdf2-sha256:%u:%s:%s\n", user, PBKDF2_ITERATIONS, salt_hex, hash_hex);
-	passwd_path(p, sizeof p);
-	return write_file_atomic(p, line, 0600);
 }
 
 /* Why the password is refused, or NULL. Lengths are bytes, as everything on the camera counts them. */
@@ -107,6 +53,9 @@ static const char *password_problem(const struct field *f, const char *user)
 		snprintf(why, sizeof why, "password: %d to %d bytes (UTF-8), not %zu", PASSWORD_MIN, PASSWORD_MAX, f->len);
 		return why;
 	}
+	for (i = 0; i < f->len; i++)
+		if ((unsigned char)f->value[i] < 0x20 || f->value[i] == 0x7f)
+			return "password: no control characters (tab, newline...): it must be typeable at a telnet login too";
 	for (i = 0; COMMON[i]; i++)
 		if (!strcasecmp(f->value, COMMON[i]))
 			return "password: one of the most common passwords, which are tried first: choose another";
@@ -303,17 +252,6 @@ static long login_wait(void)
 		wait = FAILURE_WAIT_MAX;
 	wait -= monotonic_seconds() - last;
 	return wait > 0 ? wait : 0;
-}
-
-static int password_matches(const char *user, const char *password)
-{
-	char stored_user[33];
-	unsigned iterations;
-	unsigned char salt[SALT_LEN], hash[SHA256_LEN], got[SHA256_LEN];
-	if (passwd_read(stored_user, &iterations, salt, hash) < 0)
-		return 0;
-	pbkdf2_sha256(password, strlen(password), salt, sizeof salt, iterations, got, sizeof got);
-	return equal_const_time(got, hash, sizeof got) && !strcmp(user, stored_user);
 }
 
 static int require_post(void)

@@ -14,13 +14,19 @@
 
 static char *const ENVIRONMENT[] = { "PATH=/usr/bin:/usr/sbin:/bin:/sbin", NULL };
 
-/* The child's side: stdin from /dev/null, stdout and stderr to `out`, the other descriptors closed. */
+/*
+ * The child's side: stdin from /dev/null, stdout and stderr to `out`, every other
+ * descriptor closed (a daemon it starts must not hold lighttpd's).
+ */
 static void child(const char *const argv[], int out)
 {
 	int null = open("/dev/null", O_RDONLY), fd;
+	long max = sysconf(_SC_OPEN_MAX);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
-	for (fd = 3; fd < 64; fd++)
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (fd = 3; fd < max; fd++)
 		close(fd);
 	signal(SIGPIPE, SIG_DFL);
 	execve(argv[0], (char *const *)argv, ENVIRONMENT);

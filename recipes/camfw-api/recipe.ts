@@ -3,18 +3,31 @@ import path from 'node:path';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 import { OWN_C_FLAGS } from '../avworker-min/recipe.ts';
 
-/** Our own web API and login gate (the C files beside this one), run by lighttpd as a CGI. */
+/** The C files of each program: camfw-login shares the password file's code with camfw-api. */
+const LOGIN = ['login.c', 'passwd.c', 'sha256.c', 'util.c'];
+
+/**
+ * Our own web API and login gate (the C files beside this one), run by lighttpd as a CGI,
+ * and camfw-login, the telnet service's login, which takes the same password.
+ */
 export const camfwApi: Recipe = {
   name: 'camfw-api',
   version: '0.1.0',
   license: 'GPL-2.0-only',
   licenseFiles: ['main.c'],
-  programs: [{ path: 'usr/lib/camfw/camfw-api' }],
+  programs: [{ path: 'usr/lib/camfw/camfw-api' }, { path: 'usr/lib/camfw/camfw-login' }],
   async build(ctx) {
-    const out = path.join(ctx.destDir, 'usr/lib/camfw/camfw-api');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const sources = fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(ctx.srcDir, f));
-    await ctx.run('check-c99', ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...sources]);
-    await ctx.run('build', [ctx.env.CC, ...ctx.env.CFLAGS.split(' '), ...OWN_C_FLAGS, ...sources, ...ctx.env.LDFLAGS.split(' '), '-o', out]);
+    const dest = path.join(ctx.destDir, 'usr/lib/camfw');
+    fs.mkdirSync(dest, { recursive: true });
+    const all = fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort();
+    const programs: Array<[string, string[]]> = [
+      ['camfw-api', all.filter((f) => f !== 'login.c')],
+      ['camfw-login', LOGIN],
+    ];
+    for (const [name, files] of programs) {
+      const sources = files.map((f) => path.join(ctx.srcDir, f));
+      await ctx.run(`check-c99-${name}`, ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...sources]);
+      await ctx.run(`build-${name}`, [ctx.env.CC, ...ctx.env.CFLAGS.split(' '), ...OWN_C_FLAGS, ...sources, ...ctx.env.LDFLAGS.split(' '), '-o', path.join(dest, name)]);
+    }
   },
 };

@@ -76,13 +76,18 @@ static void supervised(const char *name, const char *rel, char *out, size_t size
 	fclose(f);
 }
 
-/* Which settings start it at boot: CAMFW_SERVICE_<NAME>, or for the stream worker, pushing or recording. */
+/*
+ * Which settings start it at boot: CAMFW_SERVICE_<NAME>; for the stream worker, pushing
+ * or recording; the picture's settings (the Xiaofang's image service) go with the RTSP server.
+ */
 int service_enabled(const struct conf *c, const char *name)
 {
 	char var[48];
 	size_t i;
 	if (!strcmp(name, "stream"))
 		return !strcmp(conf_get(c, "CAMFW_SERVICE_RTMP"), "1") || !strcmp(conf_get(c, "CAMFW_SERVICE_RECORD"), "1");
+	if (!strcmp(name, "image"))
+		name = "rtsp";
 	snprintf(var, sizeof var, "CAMFW_SERVICE_%s", name);
 	for (i = 14; var[i]; i++)
 		if (var[i] >= 'a' && var[i] <= 'z')

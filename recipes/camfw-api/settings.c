@@ -15,6 +15,8 @@
 #include "api.h"
 
 enum kind { BOOLEAN, INTEGER, CHOICE, HOSTNAME, HOST, ZONE };
+/* the services a change of settings may restart */
+enum { RESTARTS = 5 };
 
 struct setting {
 	const char *name, *var;
@@ -35,12 +37,17 @@ static const struct setting SETTINGS[] = {
 	{ "rtsp", "CAMFW_SERVICE_RTSP", BOOLEAN, 0, 0, NULL, NULL, NULL },
 	{ "rtmp", "CAMFW_SERVICE_RTMP", BOOLEAN, 0, 0, NULL, NULL, "stream" },
 	{ "record", "CAMFW_SERVICE_RECORD", BOOLEAN, 0, 0, NULL, NULL, "stream" },
+	{ "telnet", "CAMFW_SERVICE_TELNET", BOOLEAN, 0, 0, NULL, NULL, "telnet" },
 	{ "recordSegmentSeconds", "CAMFW_RECORD_SEGMENT_SECONDS", INTEGER, 10, 3600, NULL, NULL, "stream" },
 	{ "recordKeepFreeMb", "CAMFW_RECORD_KEEP_FREE_MB", INTEGER, 1, 1000000, NULL, NULL, "stream" },
 	{ "streamQuality", "CAMFW_STREAM_QUALITY", CHOICE, 0, 0, "hd sd", "quality", "stream" },
 	{ "videoResolution", "CAMFW_VIDEO_RESOLUTION", CHOICE, 0, 0, "1920x1080 1280x720 640x360", "video", "rtsp" },
 	{ "videoFps", "CAMFW_VIDEO_FPS", INTEGER, 1, 30, NULL, "video", "rtsp" },
 	{ "videoBitrateKbps", "CAMFW_VIDEO_BITRATE_KBPS", INTEGER, 128, 8192, NULL, "video", "rtsp" },
+	{ "videoTimestamp", "CAMFW_VIDEO_TIMESTAMP", BOOLEAN, 0, 0, NULL, "video", "image" },
+	{ "videoFlip", "CAMFW_VIDEO_FLIP", BOOLEAN, 0, 0, NULL, "video", "image" },
+	{ "videoMirror", "CAMFW_VIDEO_MIRROR", BOOLEAN, 0, 0, NULL, "video", "image" },
+	{ "videoIr", "CAMFW_VIDEO_IR", CHOICE, 0, 0, "auto day night", "video", "image" },
 	{ NULL, NULL, BOOLEAN, 0, 0, NULL, NULL, NULL },
 };
 
@@ -240,7 +247,7 @@ void route_settings_get(void)
 	reply_buf(&out);
 }
 
-/* Restarts what the changed settings feed, and says what happened. */
+/* Restarts what the changed settings feed, and says what happened; whether one failed. */
 static int apply(const struct conf *c, const char *const *restart, int n, struct buf *out)
 {
 	struct service s[SERVICES_MAX];
@@ -263,15 +270,16 @@ static int apply(const struct conf *c, const char *const *restart, int n, struct
 
 void route_settings_post(void)
 {
-	/* in this order: the stream worker reads the RTSP server, so it restarts after it */
-	static const char *const order[] = { "rtsp", "ntp", "stream" };
+	/* in this order: the picture's settings go to the ISP the RTSP server opens, and the
+	 * stream worker reads the RTSP server: both restart after it */
+	static const char *const order[RESTARTS] = { "rtsp", "image", "ntp", "stream", "telnet" };
 	struct session session;
 	struct body b;
 	static struct conf c;
 	static struct buf out;
-	const char *restart[3];
+	const char *restart[RESTARTS];
 	char p[512], hostname_out[256];
-	int i, j, n_restart = 0, changed[3] = { 0, 0, 0 }, hostname_changed = 0;
+	int i, j, n_restart = 0, changed[RESTARTS] = { 0 }, hostname_changed = 0, failed;
 
 	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || settings_load(&c) < 0)
 		return;
@@ -297,12 +305,12 @@ void route_settings_post(void)
 			conf_put(&c, "CAMFW_TZ", zone_find(v)->tz);
 		if (s->kind == HOSTNAME)
 			hostname_changed = 1;
-		for (j = 0; j < 3; j++)
+		for (j = 0; j < RESTARTS; j++)
 			if (s->restart && !strcmp(s->restart, order[j]))
 				changed[j] = 1;
 	}
 	if (changed[0])
-		changed[2] = 1;
+		changed[1] = changed[3] = 1;
 	if (!strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1")) {
 		char server[300];
 		stream_server(server, sizeof server);
@@ -322,13 +330,13 @@ void route_settings_post(void)
 		snprintf(busybox, sizeof busybox, "%s/bin/busybox", card_dir());
 		run_program(argv, hostname_out, sizeof hostname_out);
 	}
-	for (j = 0; j < 3; j++)
+	for (j = 0; j < RESTARTS; j++)
 		if (changed[j])
 			restart[n_restart++] = order[j];
 	buf_init(&out);
 	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	apply(&c, restart, n_restart, &out);
-	buf_add(&out, "]}");
+	failed = apply(&c, restart, n_restart, &out);
+	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
 	reply_buf(&out);
 }
 
@@ -344,6 +352,7 @@ void route_stream(void)
 	char p[512], text[2 * VALUE_MAX + 200], name[256];
 	const char *host, *rest;
 	size_t n;
+	int failed;
 	const char *restart[] = { "stream" };
 
 	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0 || settings_load(&c) < 0)
@@ -406,8 +415,7 @@ void route_stream(void)
 	}
 	buf_init(&out);
 	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	if (!strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1"))
-		apply(&c, restart, 1, &out);
-	buf_add(&out, "]}");
+	failed = !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1") && apply(&c, restart, 1, &out);
+	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
 	reply_buf(&out);
 }

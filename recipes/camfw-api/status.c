@@ -50,6 +50,65 @@ static long meminfo(const char *text, const char *key)
 	return p ? atol(p + strlen(key)) : -1;
 }
 
+/* Whether something listens on TCP port `port` (IPv4 or IPv6). */
+static int listening(unsigned port)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	char line[256], local[80], state[8], suffix[8];
+	size_t t;
+	int found = 0;
+	snprintf(suffix, sizeof suffix, ":%04X", port);
+	for (t = 0; t < 2 && !found; t++) {
+		FILE *f = fopen(tables[t], "r");
+		if (!f)
+			continue;
+		while (!found && fgets(line, sizeof line, f)) {
+			size_t n;
+			/* "sl local_address rem_address st ...": LISTEN is state 0A */
+			if (sscanf(line, "%*s %79s %*s %7s", local, state) != 2)
+				continue;
+			n = strlen(local);
+			found = n > 5 && !strcmp(local + n - 5, suffix) && !strcmp(state, "0A");
+		}
+		fclose(f);
+	}
+	return found;
+}
+
+/*
+ * What the card did to the stock firmware, as the camera's own scripts said it last: the
+ * last "camfw: stock: ..." line of the boot log (the YI's trimmed /home, the Xiaofang's
+ * cloud apps).
+ */
+static void stock_state(struct buf *out)
+{
+	static const char prefix[] = "camfw: stock: ";
+	static char text[65536];
+	char *line, *found = NULL;
+	FILE *f = fopen("/tmp/camfw.log", "r");
+	size_t n = 0;
+	long size;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fseek(f, size > (long)sizeof text - 1 ? size - (long)sizeof text + 1 : 0, SEEK_SET);
+		n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+	}
+	text[n] = '\0';
+	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, prefix, sizeof prefix - 1))
+			found = line + sizeof prefix - 1;
+	if (!found) {
+		buf_add(out, "null");
+		return;
+	}
+	found[strcspn(found, "\n")] = '\0';
+	if (!utf8_valid(found, strlen(found)))
+		found = "(not text)";
+	buf_string(out, found);
+}
+
 /* etc/camfw/vendor-files: "PATH<TAB>WHAT<TAB>BUILT" lines (BUILT: known, unknown, missing); each with whether the card has it now. */
 static void vendor_files(struct buf *out)
 {
@@ -136,6 +195,9 @@ void route_status(void)
 	own_json(&out, p);
 	buf_add(&out, ",\"vendor\":");
 	vendor_files(&out);
+	/* a remote shell: camfw's telnet service (the owner's password), or another one listening */
+	buf_add(&out, ",\"telnet_port_open\":%s,\"stock\":", listening(23) ? "true" : "false");
+	stock_state(&out);
 	buf_add(&out, "}");
 	reply_buf(&out);
 }

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkTreeBudget } from '../../scripts/lib/budgets.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 import { paths } from '../../scripts/lib/paths.ts';
 
 const ESBUILD = path.join(paths.root, 'node_modules/esbuild');
+/** All of the UI, every page, script, style and icon: it goes over the camera's Wi-Fi to a phone. */
+export const WEBUI_BUDGET = 50 * 1000;
 /** esbuild's version is part of the cache key: another esbuild may bundle other bytes. */
 const ESBUILD_VERSION = (JSON.parse(fs.readFileSync(path.join(ESBUILD, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -30,5 +33,6 @@ export const webui: Recipe = {
     fs.copyFileSync(path.join(ctx.srcDir, 'index.html'), path.join(www, 'index.html'));
     fs.copyFileSync(path.join(ctx.srcDir, 'login.html'), path.join(www, 'public/login.html'));
     fs.copyFileSync(path.join(ctx.srcDir, 'favicon.svg'), path.join(www, 'public/favicon.svg'));
+    checkTreeBudget('the web UI (www/)', www, WEBUI_BUDGET);
   },
 };

@@ -50,8 +50,9 @@ export interface Camera {
   streamInputSd?: string;
   /**
    * What the web UI may change on this camera beyond what every camera has (camfw-api's
-   * settings.c): "video" the picture size, rate and bitrate handed to its RTSP server;
-   * "quality" the choice of stream to push.
+   * settings.c): "video" the picture size, rate and bitrate handed to its RTSP server,
+   * and the ISP's timestamp, flip, mirror and day/night; "quality" the choice of stream
+   * to push.
    */
   webFeatures: Array<'video' | 'quality'>;
   /** Its partition sizes in the configuration (images.<key>). */

@@ -89,6 +89,10 @@ export const CONFIG_SCHEMA: ObjectField = {
         resolution: { type: 'string', default: '1920x1080', enum: ['1920x1080', '1280x720', '640x360'], description: 'Picture size' },
         fps: { type: 'integer', default: 15, minimum: 1, maximum: 30, description: 'Frames per second' },
         bitrateKbps: { type: 'integer', default: 2048, minimum: 128, maximum: 8192, description: 'Target bitrate in kbit/s' },
+        timestamp: { type: 'boolean', default: false, description: 'The date and time drawn into the picture (the ISP\'s overlay)' },
+        flip: { type: 'boolean', default: false, description: 'Picture upside down (a camera mounted on the ceiling)' },
+        mirror: { type: 'boolean', default: false, description: 'Picture mirrored left to right' },
+        ir: { type: 'string', default: 'auto', enum: ['auto', 'day', 'night'], description: 'Day and night: auto follows the light sensor; night is black and white with the IR LEDs on' },
       },
     },
     stream: {
@@ -125,7 +129,7 @@ export const CONFIG_SCHEMA: ObjectField = {
         rtmp: { type: 'boolean', default: false, description: 'RTMP push to stream.url' },
         record: { type: 'boolean', default: false, description: 'Recording to the card, in segments, beside the card directory (record/)' },
         ntp: { type: 'boolean', default: true, description: 'Set the clock from the network' },
-        telnet: { type: 'boolean', default: false, description: 'Telnet shell (no encryption: off by default)' },
+        telnet: { type: 'boolean', default: false, description: 'Telnet shell on port 23; its login is the web page\'s user and password (no encryption: off by default)' },
         ftp: { type: 'boolean', default: false, description: 'FTP access to the card (no encryption: off by default)' },
       },
     },
@@ -144,7 +148,7 @@ export interface CamfwConfig {
   ntpServer: string;
   wifi?: { ssid: string; psk: string; country: string };
   web: { user: string; password?: string; port: number };
-  video: { resolution: string; fps: number; bitrateKbps: number };
+  video: { resolution: string; fps: number; bitrateKbps: number; timestamp: boolean; flip: boolean; mirror: boolean; ir: string };
   stream?: { url: string; key?: string };
   record: { segmentSeconds: number; keepFreeMb: number };
   services: { web: boolean; rtsp: boolean; rtmp: boolean; record: boolean; ntp: boolean; telnet: boolean; ftp: boolean };
@@ -257,8 +261,7 @@ export function rtmpTarget(stream: { url: string; key?: string }): string {
 
 /** Settings no card honours yet. */
 const UNSUPPORTED_EVERYWHERE: Unsupported[] = [
-  { key: 'services.telnet', value: true, why: 'the cards start no telnet yet (it comes with the login that sets root\'s password): leave it false' },
-  { key: 'services.ftp', value: true, why: 'the cards start no FTP yet (it comes with the web login): leave it false' },
+  { key: 'services.ftp', value: true, why: "camfw has no FTP: BusyBox ftpd logs in with the camera's stock /etc/shadow, not the owner's password, and sends it unencrypted; the web page downloads the recordings, and telnet (services.telnet) gives a shell: leave it false" },
 ];
 
 /**

@@ -121,6 +121,8 @@ export interface RunningCamera {
   urlOn(guestPort: 80 | 8080): string;
   /** The camera's RTSP server (guest port 554), forwarded from host loopback. */
   rtspUrl(pathOnCamera: string): string;
+  /** The host's port that reaches the camera's port 23 (telnet). */
+  telnetPort: number;
   console(): string;
   /** Waits until the console has a line matching `re`; returns the console. */
   consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
@@ -223,9 +225,9 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     const ctlSock = path.join(work, 'ctl.sock');
     // A free port can be taken again before QEMU binds it (other boots, the sensor): QEMU
     // then refuses the forwarding rule and exits, and the boot starts again on new ports.
-    let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; port: number; altPort: number; rtspPort: number } | undefined;
+    let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; port: number; altPort: number; rtspPort: number; telnetPort: number } | undefined;
     for (let attempt = 1; !started; attempt++) {
-      const [port, altPort, rtspPort] = [await freePort(), await freePort(), await freePort()];
+      const [port, altPort, rtspPort, telnetPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
       fs.writeFileSync(consoleLog, '');
       const qemu = startBackground([
         'qemu-system-arm', '-M', 'versatilepb', '-m', String(CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB),
@@ -234,7 +236,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
         '-device', 'virtio-blk-pci,drive=card',
         ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
-        '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554`,
+        '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554,hostfwd=tcp:127.0.0.1:${telnetPort}-:23`,
         // the board's sound chip (PL041) gets no host audio
         '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
         '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
@@ -243,13 +245,13 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         '-S', '-no-reboot',
       ]);
       try {
-        started = { qemu, qmp: await qmpClient(qmpSock), port, altPort, rtspPort };
+        started = { qemu, qmp: await qmpClient(qmpSock), port, altPort, rtspPort, telnetPort };
       } catch (e) {
         await qemu.stop();
         if (attempt >= 3 || !/host forwarding/i.test(qemu.stderr())) throw new Error(`QEMU did not start: ${(e as Error).message}\n${qemu.stderr()}`);
       }
     }
-    const { qemu, qmp, port, altPort, rtspPort } = started;
+    const { qemu, qmp, port, altPort, rtspPort, telnetPort } = started;
     cleanups.push(() => qemu.stop());
     const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
     cleanups.push(() => qmp.close());
@@ -312,6 +314,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       url: `http://127.0.0.1:${port}/`,
       urlOn: (guestPort) => `http://127.0.0.1:${guestPort === 80 ? port : altPort}/`,
       rtspUrl: (p) => `rtsp://127.0.0.1:${rtspPort}/${p}`,
+      telnetPort,
       console: readConsole,
       async consoleLine(re, timeoutMs = 60_000) {
         const t0 = Date.now();

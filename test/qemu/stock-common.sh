@@ -35,6 +35,11 @@ stock_idle() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# pseudo-terminals: telnetd worked on both stock systems (fang-hacks' 10-telnetd on port
+# 2323, fang-hacks.md §3; YI stream's /etc/init.d/S88telnet, yi.md §2b), so their rcS
+# mounts devpts
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
 mkdir -p /tmp /var/run /media
 # the stock init.sh's /tmp (yi.md §2c: tmpfs size=32m)
 mount -t tmpfs -o size=32m tmpfs /tmp

@@ -39,5 +39,8 @@ elif [ ! -f "$ROOT/etc/wpa_supplicant.conf" ]; then
 else
 	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/take-network.sh" "$ROOT" "$P1" >> /tmp/camfw.log 2>&1 &
 fi
-[ ! -e "$RUN/cloud-kept" ] || echo "camfw: the cloud app keeps the network: $(cat "$RUN/cloud-kept")"
+if [ -e "$RUN/cloud-kept" ]; then
+	echo "camfw: the cloud app keeps the network: $(cat "$RUN/cloud-kept")"
+	echo "camfw: stock: the cloud apps run and keep the network: $(cat "$RUN/cloud-kept")"
+fi
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"

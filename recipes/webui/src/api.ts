@@ -103,6 +103,9 @@ export interface Status {
   services: Service[];
   stream: StreamState | null;
   vendor: Array<{ path: string; what: string; built: string; present: boolean }>;
+  telnet_port_open: boolean;
+  /** What the card did to the stock firmware, as its scripts said last. */
+  stock: string | null;
 }
 
 export interface Settings {
@@ -114,12 +117,17 @@ export interface Settings {
     rtsp: boolean;
     rtmp: boolean;
     record: boolean;
+    telnet: boolean;
     recordSegmentSeconds: number;
     recordKeepFreeMb: number;
     streamQuality?: 'hd' | 'sd';
     videoResolution?: string;
     videoFps?: number;
     videoBitrateKbps?: number;
+    videoTimestamp?: boolean;
+    videoFlip?: boolean;
+    videoMirror?: boolean;
+    videoIr?: 'auto' | 'day' | 'night';
   };
   stream: { server: string; set: boolean };
   features: string;
@@ -129,5 +137,17 @@ export interface Settings {
 
 export interface Applied {
   ok: boolean;
+  /** What each restarted service's init script said. */
   applied: string[];
+  restarted: boolean;
+}
+
+/**
+ * Saves settings (POST /api/settings, or the stream target with `call` "stream"); the
+ * camera restarts what they feed. Saved but not restarted is an error that says why.
+ */
+export async function saveSettings(body: Record<string, unknown>, call = 'settings'): Promise<Applied> {
+  const r = await post<Applied>(call, body);
+  if (!r.restarted) throw new ApiError(`Saved, but a service did not restart: ${r.applied.join(' ').trim()}`);
+  return r;
 }

@@ -64,7 +64,7 @@ supervisor_start() {
 	esac
 	if [ -z "$pid" ] || [ "$(cat "/proc/$pid/comm" 2> /dev/null)" != runsvdir ]; then
 		mkdir -p "$SV_ROOT"
-		runsvdir -P "$SV_ROOT" > /dev/null 2>&1 < /dev/null 9>&- &
+		runsvdir -P "$SV_ROOT" > /dev/null 2>&1 < /dev/null 8>&- 9>&- &
 		echo "$!" > "$RUN/runsvdir.pid"
 		log_line "supervisor started (runsvdir $SV_ROOT, pid $!)"
 	fi
@@ -164,6 +164,16 @@ service_finish() {
 	# runsv itself waits 1 s between starts
 	[ "$delay" -le 1 ] || sleep $((delay - 1))
 }
+
+# One start, stop or boot of a service at a time: the boot and the Xiaofang's network
+# take-over may both boot the RTSP server, and the web page may restart it meanwhile.
+# The lock goes with this process.
+case "$ACTION" in
+	start | stop | restart | boot)
+		exec 8> "$RUN/service-$SERVICE_NAME.lock"
+		flock 8
+		;;
+esac
 
 case "$ACTION" in
 	start)

@@ -1,4 +1,4 @@
-import { type Applied, get, post, type Settings, type Status } from '../api.ts';
+import { get, saveSettings, type Settings, type Status } from '../api.ts';
 import { act, h, labelled, note } from '../dom.ts';
 import type { Page } from '../page.ts';
 
@@ -11,7 +11,7 @@ export const networkPage: Page = async (main) => {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void act(save, message, async () => {
-      await post<Applied>('settings', { hostname: name.value });
+      await saveSettings({ hostname: name.value });
       return 'Saved.';
     });
   });

@@ -1,4 +1,4 @@
-import { type Applied, get, post, type Settings, type Status } from '../api.ts';
+import { get, post, saveSettings, type Settings, type Status } from '../api.ts';
 import { act, clear, h, labelled, note } from '../dom.ts';
 import { every, type Page } from '../page.ts';
 
@@ -27,7 +27,7 @@ export const recordingPage: Page = async (main) => {
   };
   const toggle = (to: boolean) => (e: Event) =>
     void act(e.target as HTMLButtonElement, message, async () => {
-      await post<Applied>('settings', { record: to });
+      await saveSettings({ record: to });
       on = to;
       buttons();
       return to ? 'Recording starts.' : 'Recording stopped.';
@@ -37,7 +37,7 @@ export const recordingPage: Page = async (main) => {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void act(save, message, async () => {
-      await post<Applied>('settings', { recordSegmentSeconds: Number(seconds.value), recordKeepFreeMb: Number(keep.value) });
+      await saveSettings({ recordSegmentSeconds: Number(seconds.value), recordKeepFreeMb: Number(keep.value) });
       return 'Saved.';
     });
   });

@@ -1,9 +1,9 @@
-import { type Applied, get, post, type Service, type Settings } from '../api.ts';
+import { get, post, saveSettings, type Service, type Settings } from '../api.ts';
 import { act, clear, duration, h, note } from '../dom.ts';
 import { every, type Page } from '../page.ts';
 
 /** The settings that start a service at boot, where the owner switches them here. */
-const BOOT_SETTING: Record<string, 'ntp' | 'rtsp'> = { ntp: 'ntp', rtsp: 'rtsp' };
+const BOOT_SETTING: Record<string, 'ntp' | 'rtsp' | 'telnet'> = { ntp: 'ntp', rtsp: 'rtsp', telnet: 'telnet' };
 
 export const servicesPage: Page = async (main) => {
   const table = h('table', { id: 'services', class: 'rows' });
@@ -25,7 +25,7 @@ export const servicesPage: Page = async (main) => {
     const enabled = h('input', { type: 'checkbox', checked: s.enabled, disabled: !boot, 'aria-label': `start ${s.name} at boot` });
     if (boot)
       enabled.addEventListener('change', () => void act(null, message, async () => {
-        await post<Applied>('settings', { [boot]: enabled.checked });
+        await saveSettings({ [boot]: enabled.checked });
         return `${s.name}: ${enabled.checked ? 'starts' : 'no longer starts'} at boot`;
       }));
     return h(

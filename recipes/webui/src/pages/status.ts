@@ -2,6 +2,15 @@ import { get, type Status } from '../api.ts';
 import { clear, duration, facts, h, megabytes } from '../dom.ts';
 import { every, type Page } from '../page.ts';
 
+/** Who answers on telnet's port: camfw's service (the owner's password), another program, or nobody. */
+function remoteShell(s: Status): { text: string; bad: boolean } {
+  const ours = s.services.find((v) => v.name === 'telnet')?.state === 'running';
+  if (ours && s.telnet_port_open) return { text: "Telnet on port 23 is camfw's: its login is your user and password. It is not encrypted: use it on your own network only.", bad: false };
+  if (s.telnet_port_open)
+    return { text: "A telnet server that is not camfw's listens on port 23: the stock firmware's, whose login is the camera's stock root password. Stop it, or turn off the camera's network access from outside.", bad: true };
+  return { text: 'No remote shell: nothing listens on telnet\'s port 23. camfw\'s telnet (login: your user and password) can be started under Services.', bad: false };
+}
+
 /** The camera's RTSP stream as a player on the owner's network opens it. */
 export function rtspUrl(input: string): string {
   return input.replace('//127.0.0.1', `//${location.hostname}`);
@@ -50,6 +59,8 @@ export const statusPage: Page = async (main) => {
             h('ul', {}, ...missing.map((v) => h('li', {}, h('b', {}, v.path.split('/').pop()), `: ${v.what}. It goes to `, h('code', {}, `${card?.cardDir ?? ''}/${v.path}`)))),
           )
         : h('p', {}, s.vendor.length ? 'All present.' : 'This camera needs none.'),
+      h('h3', {}, 'Remote shell'),
+      ((shell) => h('p', { id: 'remote-shell', class: shell.bad ? 'bad' : '' }, shell.text))(remoteShell(s)),
       h('h3', {}, 'Network'),
       h('p', { id: 'network-note' }, card?.network ?? ''),
     );

@@ -1,4 +1,4 @@
-import { type Applied, get, post, type Settings, type Status } from '../api.ts';
+import { get, saveSettings, type Settings, type Status } from '../api.ts';
 import { chart } from '../chart.ts';
 import { act, clear, facts, h, labelled, note } from '../dom.ts';
 import { every, type Page } from '../page.ts';
@@ -28,7 +28,7 @@ export const streamingPage: Page = async (main) => {
   };
   const toggle = (on: boolean) => (e: Event) =>
     void act(e.target as HTMLButtonElement, message, async () => {
-      await post<Applied>('settings', { rtmp: on });
+      await saveSettings({ rtmp: on });
       s = await get<Settings>('settings');
       showTarget();
       return on ? 'The push starts.' : 'The push stopped.';
@@ -38,7 +38,7 @@ export const streamingPage: Page = async (main) => {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void act(save, message, async () => {
-      await post<Applied>('stream', { url: url.value.trim(), key: key.value.trim() });
+      await saveSettings({ url: url.value.trim(), key: key.value.trim() }, 'stream');
       key.value = '';
       s = await get<Settings>('settings');
       showTarget();

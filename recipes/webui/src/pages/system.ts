@@ -1,4 +1,4 @@
-import { post, setCsrf } from '../api.ts';
+import { get, post, setCsrf, type Status } from '../api.ts';
 import { act, h, labelled, note } from '../dom.ts';
 import type { Page } from '../page.ts';
 
@@ -28,5 +28,13 @@ export const systemPage: Page = async (main) => {
     await post('logout').catch(() => undefined);
     location.replace('/public/login.html');
   } }, 'Log out');
-  main.append(h('p', {}, logout, ' ', reboot), h('h3', {}, 'Password'), form, message);
+  const stock = (await get<Status>('status')).stock;
+  main.append(
+    h('p', {}, logout, ' ', reboot),
+    h('h3', {}, 'Password'),
+    form,
+    message,
+    h('h3', {}, 'The stock firmware'),
+    h('p', { id: 'stock-state' }, stock ? `${stock[0].toUpperCase()}${stock.slice(1)}.` : 'The card has not said yet.'),
+  );
 };

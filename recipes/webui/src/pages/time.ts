@@ -1,4 +1,4 @@
-import { type Applied, get, post, type Settings, type Status } from '../api.ts';
+import { get, saveSettings, type Settings, type Status } from '../api.ts';
 import { act, h, labelled, note } from '../dom.ts';
 import { every, type Page } from '../page.ts';
 
@@ -22,7 +22,7 @@ export const timePage: Page = async (main) => {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void act(save, message, async () => {
-      await post<Applied>('settings', { ...(zone.value ? { timezone: zone.value } : {}), ntpServer: server.value, ntp: ntp.checked });
+      await saveSettings({ ...(zone.value ? { timezone: zone.value } : {}), ntpServer: server.value, ntp: ntp.checked });
       await tick();
       return 'Saved.';
     });

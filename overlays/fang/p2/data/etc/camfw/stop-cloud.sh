@@ -30,6 +30,7 @@ SETTLED=90
 
 if [ -e "$P1/KEEP-CLOUD" ]; then
 	echo "camfw: cloud programs kept (KEEP-CLOUD on the card)"
+	echo "camfw: stock: the cloud apps run: KEEP-CLOUD on the card's first partition keeps them"
 	exit 0
 fi
 
@@ -39,11 +40,13 @@ case "$tries" in
 esac
 if [ "$tries" -ge 2 ]; then
 	echo "camfw: cloud programs kept: the last $tries boots that stopped them ended in a reboot; delete .cloud-stop-tries on the card to try again"
+	echo "camfw: stock: the cloud apps run: stopping them ended in a reboot $tries times (delete .cloud-stop-tries on the card's first partition to try again)"
 	exit 0
 fi
 
 if ! "$BB" --list | grep -qx watchdog; then
 	echo "camfw: cloud programs kept: this BusyBox has no watchdog applet to feed the camera's watchdog"
+	echo "camfw: stock: the cloud apps run: camfw's BusyBox cannot feed the camera's watchdog in their place"
 	exit 0
 fi
 
@@ -114,6 +117,7 @@ if [ $stopped = 0 ]; then
 	echo "camfw: no cloud program running"
 	exit 0
 fi
+echo "camfw: stock: the cloud apps (iCamera, miio_client, Boa...) are stopped while this card runs; the camera's flash is unchanged: remove the card, or put KEEP-CLOUD on its first partition, to keep them"
 sleep "$SETTLED"
 rm -f "$TRIES"
 sync

@@ -29,8 +29,10 @@ take_over() {
 	: > "$RUN/cloud-stopping"
 	echo "camfw: network: camfw's own Wi-Fi works: stopping the cloud apps"
 	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stop-cloud.sh" "$ROOT" "$P1" &
-	# the RTSP server needs the encoder, which the cloud app holds until it is gone
+	# the RTSP server needs the encoder, which the cloud app holds until it is gone, and the
+	# picture's settings go to the ISP it opens
 	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/services/30-rtsp.sh" "$ROOT" boot
+	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/services/35-image.sh" "$ROOT" boot
 }
 
 give_back() {
@@ -42,6 +44,7 @@ give_back() {
 		net_stop
 		echo "camfw: network: the cloud app keeps the network"
 		echo "camfw's Wi-Fi settings did not reach the gateway" > "$RUN/cloud-kept"
+		echo "camfw: stock: the cloud apps run and keep the network: $(cat "$RUN/cloud-kept")"
 	fi
 }
 

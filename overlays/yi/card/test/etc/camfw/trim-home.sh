@@ -9,6 +9,9 @@
 # there, which keeps the trim off until you delete it; if one could not be restored,
 # UNDO-TRIM stays and the next boot tries again.
 #
+# Its last line, "camfw: stock: ...", says where the cloud programs are now (the web
+# page's System page shows it).
+#
 # usage: busybox sh trim-home.sh CARD_DIR [HOME_DIR]
 set -u
 ROOT="${1:?usage: trim-home.sh CARD_DIR [HOME_DIR]}"
@@ -67,6 +70,7 @@ undo() {
 	sync
 	if [ "$failed" -gt 0 ]; then
 		echo "camfw: trim undo incomplete: $failed backup(s) not restored ($restored restored); UNDO-TRIM stays, so the next boot tries again"
+		echo "camfw: stock: $failed cloud program(s) could not be put back into /home yet; UNDO-TRIM stays on the card and the next boot tries again"
 		return
 	fi
 	if mv "$ROOT/UNDO-TRIM" "$ROOT/TRIM-UNDONE"; then
@@ -75,6 +79,7 @@ undo() {
 	else
 		echo "camfw: trim undone ($restored restored), but UNDO-TRIM could not be renamed to TRIM-UNDONE"
 	fi
+	echo "camfw: stock: the cloud programs are back in /home; TRIM-UNDONE in the card's test/ folder keeps them there (delete it to trim again)"
 }
 
 trim() {
@@ -101,14 +106,17 @@ trim() {
 	done < "$LIST"
 	sync
 	if [ "$moved" = 0 ]; then echo "camfw: /home already trimmed"; fi
+	echo "camfw: stock: the cloud programs are out of /home, kept in test/backup/home/ on the card; to put them back, put a file named UNDO-TRIM in the card's test/ folder and reboot"
 }
 
 if [ ! -f "$LIST" ]; then
 	echo "camfw: no $LIST; /home left as it is"
+	echo "camfw: stock: /home is as the camera had it (the card has no trim list)"
 elif [ -e "$ROOT/UNDO-TRIM" ]; then
 	undo
 elif [ -e "$ROOT/TRIM-UNDONE" ]; then
 	echo "camfw: trim is off (TRIM-UNDONE on the card)"
+	echo "camfw: stock: the cloud programs are in /home; TRIM-UNDONE in the card's test/ folder keeps them there (delete it to trim again)"
 else
 	trim
 fi

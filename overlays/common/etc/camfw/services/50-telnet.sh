@@ -1,0 +1,22 @@
+#!/bin/sh
+# telnet: a remote shell on port 23 (BusyBox telnetd) whose login is camfw-login: the web
+# page's user and password, never a stock root password. Off unless the owner turns it on
+# (services.telnet, or the web page): telnet is not encrypted, use it on your own network.
+# usage: busybox sh 50-telnet.sh CARD_DIR start|stop|restart|status|boot
+SERVICE_NAME=telnet
+SERVICE_BACKOFF_MAX=60
+service_enabled() {
+	[ "$CAMFW_SERVICE_TELNET" = 1 ]
+}
+service_check() {
+	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then
+		echo "the camera has no password yet: set it on the web page first"
+		return 1
+	fi
+}
+service_run() {
+	log_line "starting telnetd on port 23 (login: the web page's user and password)"
+	exec telnetd -F -p 23 -l "$CAMFW_ROOT/usr/lib/camfw/camfw-login"
+}
+# shellcheck source=../service.sh
+. "${1:?usage: busybox sh 50-telnet.sh CARD_DIR ACTION}/etc/camfw/service.sh"
