@@ -141,6 +141,26 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     }
   });
 
+  test('Wi-Fi settings written on the card from a computer (camfw-wifi.txt): taken at boot, deleted, and camfw takes the network', async () => {
+    const card = path.join(dir, 'wifi-file.img');
+    fs.copyFileSync(plainCard, card);
+    await putOnP1(card, 'camfw-wifi.txt', `ssid=${FANG_PAIRED.ssid}\r\npsk=${FANG_PAIRED.passphrase}\r\ncountry=DE\r\n`);
+    await putOnP1(card, 'NETWORK-FALLBACK.txt', 'an earlier try failed\n');
+    const cam = await bootCamera('fang', card, busybox, { writable: true });
+    try {
+      const log = await cam.fileLine('/tmp/camfw.log', /camfw: stopped iCamera/, BOOT_TIMEOUT_MS);
+      assert.match(log, /camfw: network: Wi-Fi settings taken from camfw-wifi\.txt on the card \(network "paired-in-mi-home"\)/);
+      assert.match((await cam.exec('ls -l /media/mmcblk0p2/data/etc/wpa_supplicant.conf')).output, /^-rw------- /m);
+      await cam.cardPage(80);
+    } finally {
+      await cam.stop();
+    }
+    // the passphrase is not left on the FAT partition, and the fallback record is gone
+    const p1 = (await run(['mdir', '-b', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/'], mtools)).stdout.split('\n').map((l) => path.posix.basename(l.trim()));
+    assert.ok(!p1.includes('camfw-wifi.txt') && !p1.includes('NETWORK-FALLBACK.txt'), p1.join(' '));
+    assert.ok(p1.includes('camfw-wifi.txt.example'), p1.join(' '));
+  });
+
   test('KEEP-CLOUD on the card keeps the cloud apps even with Wi-Fi settings', async () => {
     const card = path.join(dir, 'keep-cloud.img');
     fs.copyFileSync(wifiCard, card);

@@ -37,8 +37,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/vendor-toolchain.test.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'test/vendor-toolchain.test.ts `${tc.crossPrefix}gcc`': [],
   'test/qemu/guest/guest.ts `${tc.crossPrefix}gcc`': [],
-  'recipes/avworker-min/recipe.ts ctx.env.CC': [],
-  'recipes/camfw-api/recipe.ts ctx.env.CC': [],
+  'scripts/lib/builders.ts ctx.env.CC': [],
   'recipes/webui/recipe.ts path.join(ESBUILD, \'bin/esbuild\')': [],
 };
 

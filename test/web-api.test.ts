@@ -107,8 +107,9 @@ describe('camfw-api, the settings', () => {
     assert.equal((fs.statSync(conf).mode & 0o777).toString(8), '644');
     assert.deepEqual(fs.readdirSync(path.join(yi.dir, 'etc/camfw')).filter((f) => f.endsWith('.new')), []);
     const svc = (n: string, a: string) => `sh|${yi.dir}/etc/camfw/services/${n}|${yi.dir}|${a}`;
-    // the stream worker is off (no push, no recording): it is stopped, not started
-    assert.deepEqual(yi.ran(), ['hostname|front-door', svc('10-ntp.sh', 'restart'), svc('40-stream.sh', 'stop')]);
+    // each through its init script's refresh: stopped, and started again when its setting
+    // is on (the stream worker, with no push and no recording, stays stopped)
+    assert.deepEqual(yi.ran(), ['hostname|front-door', svc('10-ntp.sh', 'refresh'), svc('40-stream.sh', 'refresh')]);
     // the same values again change nothing and restart nothing
     assert.equal((await yi.post('/settings', { timezone: 'Europe/Berlin' })).status, 200);
     assert.deepEqual(yi.ran(), []);
@@ -119,9 +120,9 @@ describe('camfw-api, the settings', () => {
     const fsvc = (n: string, a: string) => `sh|${fang.dir}/etc/camfw/services/${n}|${fang.dir}|${a}`;
     fang.ran();
     assert.equal((await fang.post('/settings', { videoFps: 20, videoBitrateKbps: 1024, videoResolution: '1280x720' })).status, 200);
-    assert.deepEqual(fang.ran(), [fsvc('30-rtsp.sh', 'restart'), fsvc('35-image.sh', 'restart'), fsvc('40-stream.sh', 'stop')]);
+    assert.deepEqual(fang.ran(), [fsvc('30-rtsp.sh', 'refresh'), fsvc('35-image.sh', 'refresh'), fsvc('40-stream.sh', 'refresh')]);
     assert.equal((await fang.post('/settings', { videoFlip: true, videoIr: 'night' })).status, 200);
-    assert.deepEqual(fang.ran(), [fsvc('35-image.sh', 'restart')]);
+    assert.deepEqual(fang.ran(), [fsvc('35-image.sh', 'refresh')]);
     assert.deepEqual(sourced(fang.dir, ['CAMFW_VIDEO_FLIP', 'CAMFW_VIDEO_IR', 'CAMFW_VIDEO_MIRROR']), { CAMFW_VIDEO_FLIP: '1', CAMFW_VIDEO_IR: 'night', CAMFW_VIDEO_MIRROR: '0' });
     assert.deepEqual(sourced(fang.dir, ['CAMFW_VIDEO_FPS', 'CAMFW_VIDEO_BITRATE_KBPS', 'CAMFW_VIDEO_RESOLUTION']), { CAMFW_VIDEO_FPS: '20', CAMFW_VIDEO_BITRATE_KBPS: '1024', CAMFW_VIDEO_RESOLUTION: '1280x720' });
   });
@@ -182,7 +183,7 @@ describe('camfw-api, the stream target', () => {
 
     yi.ran();
     assert.equal((await yi.post('/settings', { rtmp: true })).status, 200);
-    assert.deepEqual(yi.ran(), [`sh|${yi.dir}/etc/camfw/services/40-stream.sh|${yi.dir}|restart`]);
+    assert.deepEqual(yi.ran(), [`sh|${yi.dir}/etc/camfw/services/40-stream.sh|${yi.dir}|refresh`]);
     // a new target while pushing restarts the worker; removing it while pushing is refused
     assert.equal((await yi.post('/stream', { url: 'rtmp://10.0.0.2/live', key: 'k2' })).status, 200);
     assert.equal(yi.ran().length, 1);

@@ -29,8 +29,13 @@ let browser: Browser;
 before(async () => {
   dir = tmpDir('webui');
   nginx = await startRtmpServer(path.join(dir, 'nginx'));
-  // Debian's Chromium; nothing downloads a browser. As root it needs --no-sandbox.
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  // Debian's Chromium; nothing downloads a browser. As root it needs --no-sandbox. Its
+  // sound library keeps a runtime directory: in one of the test's, not in /tmp.
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    env: { ...process.env, XDG_RUNTIME_DIR: tmpDir('chromium-runtime') },
+  });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 after(async () => {
@@ -165,13 +170,14 @@ async function ownerTour(
     await noteSays(page, /^Saved\.$/);
     await page.click('#record-start');
     await noteSays(page, /^Recording starts\.$/);
-    // three segments (the header is the first row)
-    await page.waitForSelector('#recordings tr[data-name]:nth-of-type(4)', { timeout: 90_000 });
+    // two segments (the header is the first row)
+    await page.waitForSelector('#recordings tr[data-name]:nth-of-type(3)', { timeout: 90_000 });
     await page.click('#record-stop');
     await noteSays(page, /^Recording stopped\.$/);
     await page.waitForTimeout(5500);
     const names = await page.$$eval('#recordings tr[data-name]', (rows) => rows.map((r) => r.getAttribute('data-name')!));
-    // the newest closed segment (the list is newest first)
+    // the older, whole 10 s segment (the list is newest first; the newest one ended when
+    // the recording stopped, and may be short)
     const played = names[1];
     await page.click(`#recordings tr[data-name="${played}"] button.play`);
     await page.waitForFunction(() => {
@@ -186,7 +192,7 @@ async function ownerTour(
     await (await download).saveAs(file);
     assert.ok(fs.statSync(file).size > 10_000);
     await screenshot(page, model, 'recording');
-    const deleted = names[2];
+    const deleted = names[0];
     await page.click(`#recordings tr[data-name="${deleted}"] button.delete`);
     await noteSays(page, new RegExp(`^${deleted.replace('.', '\\.')} deleted\\.$`));
     assert.equal(await page.locator(`#recordings tr[data-name="${deleted}"]`).count(), 0);

@@ -1,14 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { ownCProgram, ownCSources } from '../../scripts/lib/builders.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
-
-/**
- * The C standard of our own code: what the vendor SDKs' gcc 4.4 and 4.5 accept. Every
- * build checks it with Debian's gcc and -pedantic-errors, whichever toolchain compiles it,
- * so a C11-only construct fails here before it reaches a vendor toolchain. Library headers
- * come in with -isystem: theirs are not ours to hold to it.
- */
-export const OWN_C_FLAGS = ['-std=gnu99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror'];
 
 /** Our own stream worker (the C files beside this one): RTSP in, RTMP push and recordings out, stream copy. */
 export const avworkerMin: Recipe = {
@@ -19,27 +10,6 @@ export const avworkerMin: Recipe = {
   depends: ['ffmpeg'],
   programs: [{ path: 'usr/bin/avworker-min' }],
   async build(ctx) {
-    const out = path.join(ctx.destDir, 'usr/bin/avworker-min');
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    const sources = fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(ctx.srcDir, f));
-    await ctx.run('check-c99', ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, '-isystem', path.join(ctx.sysroot, 'usr/include'), ...sources]);
-    await ctx.run('build', [
-      ctx.env.CC,
-      ...ctx.env.CFLAGS.split(' '),
-      ...OWN_C_FLAGS,
-      '-isystem',
-      path.join(ctx.sysroot, 'usr/include'),
-      ...sources,
-      '-pthread',
-      `-L${path.join(ctx.sysroot, 'usr/lib')}`,
-      ...ctx.env.LDFLAGS.split(' '),
-      '-lavformat',
-      '-lavcodec',
-      '-lavutil',
-      '-lm',
-      '-pthread',
-      '-o',
-      out,
-    ]);
+    await ownCProgram(ctx, { path: 'usr/bin/avworker-min', sources: ownCSources(ctx), libs: ['avformat', 'avcodec', 'avutil', 'm'], flags: ['-pthread'] });
   },
 };

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { ownCProgram, ownCSources } from '../../scripts/lib/builders.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
-import { OWN_C_FLAGS } from '../avworker-min/recipe.ts';
 
-/** The C files of each program: camfw-login shares the password file's code with camfw-api. */
+/** camfw-login's C files: it shares the password file's code with camfw-api. */
 const LOGIN = ['login.c', 'passwd.c', 'sha256.c', 'util.c'];
 
 /**
@@ -17,17 +15,7 @@ export const camfwApi: Recipe = {
   licenseFiles: ['main.c'],
   programs: [{ path: 'usr/lib/camfw/camfw-api' }, { path: 'usr/lib/camfw/camfw-login' }],
   async build(ctx) {
-    const dest = path.join(ctx.destDir, 'usr/lib/camfw');
-    fs.mkdirSync(dest, { recursive: true });
-    const all = fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort();
-    const programs: Array<[string, string[]]> = [
-      ['camfw-api', all.filter((f) => f !== 'login.c')],
-      ['camfw-login', LOGIN],
-    ];
-    for (const [name, files] of programs) {
-      const sources = files.map((f) => path.join(ctx.srcDir, f));
-      await ctx.run(`check-c99-${name}`, ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...sources]);
-      await ctx.run(`build-${name}`, [ctx.env.CC, ...ctx.env.CFLAGS.split(' '), ...OWN_C_FLAGS, ...sources, ...ctx.env.LDFLAGS.split(' '), '-o', path.join(dest, name)]);
-    }
+    await ownCProgram(ctx, { path: 'usr/lib/camfw/camfw-api', sources: ownCSources(ctx).filter((f) => f !== 'login.c') });
+    await ownCProgram(ctx, { path: 'usr/lib/camfw/camfw-login', sources: LOGIN });
   },
 };

@@ -247,20 +247,21 @@ void route_settings_get(void)
 	reply_buf(&out);
 }
 
-/* Restarts what the changed settings feed, and says what happened; whether one failed. */
-static int apply(const struct conf *c, const char *const *restart, int n, struct buf *out)
+/*
+ * Restarts what the changed settings feed ("refresh": stopped, then started when its
+ * setting is on and its init script's check agrees), and says what happened; whether one
+ * failed.
+ */
+static int apply(const char *const *restart, int n, struct buf *out)
 {
 	struct service s[SERVICES_MAX];
 	int count = services_list(s, SERVICES_MAX), i, failed = 0;
 	for (i = 0; i < n; i++) {
 		const struct service *svc = service_find(s, count, restart[i]);
 		char output[1024];
-		const char *action = "restart";
 		if (!svc)
 			continue;
-		if (!service_enabled(c, svc->name))
-			action = "stop";
-		if (service_action(svc, action, output, sizeof output) != 0)
+		if (service_action(svc, "refresh", output, sizeof output) != 0)
 			failed = 1;
 		buf_add(out, "%s", out->len && out->text[out->len - 1] != '[' ? "," : "");
 		buf_string(out, output);
@@ -335,7 +336,7 @@ void route_settings_post(void)
 			restart[n_restart++] = order[j];
 	buf_init(&out);
 	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	failed = apply(&c, restart, n_restart, &out);
+	failed = apply(restart, n_restart, &out);
 	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
 	reply_buf(&out);
 }
@@ -415,7 +416,7 @@ void route_stream(void)
 	}
 	buf_init(&out);
 	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	failed = !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1") && apply(&c, restart, 1, &out);
+	failed = !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1") && apply(restart, 1, &out);
 	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
 	reply_buf(&out);
 }

@@ -101,3 +101,51 @@ export async function autotoolsBuild(ctx: BuildContext, opts: Omit<ConfigureOpti
     },
   });
 }
+
+/**
+ * The C standard of our own code: what the vendor SDKs' gcc 4.4 and 4.5 accept. Every
+ * build checks it with Debian's gcc and -pedantic-errors, whichever toolchain compiles it,
+ * so a C11-only construct fails here before it reaches a vendor toolchain. Library headers
+ * come in with -isystem: theirs are not ours to hold to it.
+ */
+export const OWN_C_FLAGS = ['-std=gnu99', '-pedantic-errors', '-Wall', '-Wextra', '-Werror'];
+
+export interface OwnCProgram {
+  /** Its path in the staging tree, e.g. usr/bin/avworker-min. */
+  path: string;
+  /** C files of the recipe's own directory. */
+  sources: string[];
+  /** Libraries of the sysroot it links, e.g. ['avformat', 'm']. */
+  libs?: string[];
+  /** Extra flags for the compiler and the linker (-pthread). */
+  flags?: string[];
+}
+
+/** One program of our own C (a recipe's own directory): checked as OWN_C_FLAGS say, then cross-compiled, static. */
+export async function ownCProgram(ctx: BuildContext, p: OwnCProgram): Promise<void> {
+  const out = path.join(ctx.destDir, p.path);
+  const name = path.basename(p.path);
+  const sources = p.sources.map((f) => path.join(ctx.srcDir, f));
+  const headers = ['-isystem', path.join(ctx.sysroot, 'usr/include')];
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  await ctx.run(`check-c99-${name}`, ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...headers, ...sources]);
+  await ctx.run(`build-${name}`, [
+    ctx.env.CC,
+    ...ctx.env.CFLAGS.split(' '),
+    ...OWN_C_FLAGS,
+    ...headers,
+    ...(p.flags ?? []),
+    ...sources,
+    `-L${path.join(ctx.sysroot, 'usr/lib')}`,
+    ...ctx.env.LDFLAGS.split(' '),
+    ...(p.libs ?? []).map((l) => `-l${l}`),
+    ...(p.flags ?? []),
+    '-o',
+    out,
+  ]);
+}
+
+/** The C files of a recipe's own source directory, sorted. */
+export function ownCSources(ctx: BuildContext): string[] {
+  return fs.readdirSync(ctx.srcDir).filter((f) => f.endsWith('.c')).sort();
+}

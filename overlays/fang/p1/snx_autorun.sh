@@ -27,6 +27,9 @@ CAMFW_ROOT="$ROOT"
 # shellcheck source=../p2/data/etc/camfw/env.sh
 . "$ROOT/etc/camfw/env.sh"
 
+# Wi-Fi settings written on this partition from a computer (camfw-wifi.txt) replace the card's
+"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/wifi-file.sh" "$ROOT" "$P1/camfw-wifi.txt" "$P1/NETWORK-FALLBACK.txt"
+
 # The cloud app owns Wi-Fi on this camera: camfw takes the network, and then stops the
 # cloud apps, only when the build configuration gave Wi-Fi settings (take-network.sh).
 # Otherwise the cloud apps keep running, and with them the stock Boa on port 80.

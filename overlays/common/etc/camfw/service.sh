@@ -11,6 +11,7 @@
 #   stop     stop it and keep it stopped (until start)
 #   status   its state, pid (also in $RUN/NAME.pid), uptime, restarts and last exit
 #   boot     start, when its setting is on and service_check agrees
+#   refresh  stop, then boot: what a change of its settings does (the web page's)
 #   run, finish   what runsv calls
 #
 # A service that keeps failing is restarted after 1 s, then 2, 4, ... up to
@@ -97,6 +98,20 @@ wait_supervised() {
 	done
 }
 
+# Starts it when its setting is on and service_check agrees; otherwise says why not.
+service_boot() {
+	if ! service_enabled; then
+		say "off in the configuration"
+		return 0
+	fi
+	if command -v service_check > /dev/null && ! why=$(service_check); then
+		say "not started: $why"
+		log_line "not started: $why"
+		return 0
+	fi
+	service_start
+}
+
 service_start() {
 	supervisor_start
 	rm -f "$SV/down"
@@ -169,7 +184,7 @@ service_finish() {
 # take-over may both boot the RTSP server, and the web page may restart it meanwhile.
 # The lock goes with this process.
 case "$ACTION" in
-	start | stop | restart | boot)
+	start | stop | restart | boot | refresh)
 		exec 8> "$RUN/service-$SERVICE_NAME.lock"
 		flock 8
 		;;
@@ -190,16 +205,11 @@ case "$ACTION" in
 		service_status
 		;;
 	boot)
-		if ! service_enabled; then
-			say "off in the configuration"
-			exit 0
-		fi
-		if command -v service_check > /dev/null && ! why=$(service_check); then
-			say "not started: $why"
-			log_line "not started: $why"
-			exit 0
-		fi
-		service_start
+		service_boot
+		;;
+	refresh)
+		service_stop
+		service_boot
 		;;
 	run)
 		date +%s > "$SV/started"
@@ -210,7 +220,7 @@ case "$ACTION" in
 		service_finish "${3:--1}" "${4:-0}"
 		;;
 	*)
-		echo "usage: busybox sh $SERVICE_FILE CARD_DIR start|stop|restart|status|boot" >&2
+		echo "usage: busybox sh $SERVICE_FILE CARD_DIR start|stop|restart|status|boot|refresh" >&2
 		exit 2
 		;;
 esac

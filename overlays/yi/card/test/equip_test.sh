@@ -12,6 +12,9 @@ echo "camfw: equip_test.sh from $ROOT"
 
 # The rest of the stock boot, which the hook's exit left to this script: Wi-Fi, DHCP,
 # the encoder, the RTSP server and the watchdog (etc/camfw/stock-boot.list).
+# Wi-Fi settings written in the card's test/ folder from a computer (camfw-wifi.txt)
+"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/wifi-file.sh" "$ROOT" "$ROOT/camfw-wifi.txt" "$ROOT/NETWORK-FALLBACK.txt"
+
 "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/stock-boot.sh" "$ROOT"
 
 exec "$ROOT/bin/busybox" sh "$ROOT/etc/camfw/start.sh" "$ROOT"
