@@ -37,6 +37,9 @@ struct body {
 	int n;
 };
 
+/* The boot log: the card's scripts write every start, restart and "camfw: stock: ..." line to it. */
+#define BOOT_LOG "/tmp/camfw.log"
+
 /* An answer made piece by piece (http.c). */
 struct buf {
 	char text[ANSWER_MAX];
@@ -152,6 +155,7 @@ int equal_const_time(const void *a, const void *b, size_t len);
 long monotonic_seconds(void);
 int write_file_atomic(const char *path, const char *content, int mode);
 const char *run_dir(void);
+size_t read_tail(const char *path, char *out, size_t max);
 const char *card_dir(void);
 
 #endif

@@ -95,7 +95,7 @@ int service_enabled(const struct conf *c, const char *name)
 	return !strcmp(conf_get(c, var), "1");
 }
 
-/* {"name":...,"state":"run|down|finish|stopped|not started","pid":...,"enabled":...,...} */
+/* {"name":...,"state":"running|restarting|stopped|not started","pid":...,"enabled":...,...} */
 void service_json(struct buf *out, const struct conf *c, const struct service *s)
 {
 	char state_line[64], pid[24], restarts[24], last[160], started[24], p[600];
@@ -202,8 +202,6 @@ void route_log(void)
 	struct session session;
 	const char *q = env_or("QUERY_STRING", ""), *name;
 	char file[600];
-	FILE *f;
-	long size;
 	size_t got, i;
 	int n;
 
@@ -212,23 +210,14 @@ void route_log(void)
 	n = services_list(s, SERVICES_MAX);
 	name = !strncmp(q, "name=", 5) ? q + 5 : "";
 	if (!strcmp(name, "camfw"))
-		snprintf(file, sizeof file, "/tmp/camfw.log");
+		snprintf(file, sizeof file, "%s", BOOT_LOG);
 	else if (!strcmp(name, "web-access") || service_find(s, n, name))
 		snprintf(file, sizeof file, "%s/log/%s/current", run_dir(), name);
 	else {
 		reply_error(400, "name", "name: camfw (the boot log), web-access, or a service of this card");
 		return;
 	}
-	got = 0;
-	f = fopen(file, "r");
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		size = ftell(f);
-		fseek(f, size > LOG_TAIL ? size - LOG_TAIL : 0, SEEK_SET);
-		got = fread(text, 1, LOG_TAIL, f);
-		fclose(f);
-	}
-	text[got] = '\0';
+	got = read_tail(file, text, LOG_TAIL);
 	/* bytes a log may hold that are not text become '?' */
 	for (i = 0; i < got; i++)
 		if ((unsigned char)text[i] > 0x7e || (text[i] < 0x20 && text[i] != '\n' && text[i] != '\t'))

@@ -25,7 +25,7 @@ struct setting {
 	const char *choices;
 	/* the camera feature it needs (CAMFW_FEATURES), or NULL for every camera */
 	const char *feature;
-	/* the service a change restarts: "stream" also stops the worker when nothing is left for it */
+	/* the service a change refreshes (its init script starts it again only when it is on) */
 	const char *restart;
 };
 
@@ -67,20 +67,6 @@ int settings_load(struct conf *c)
 	return 0;
 }
 
-static int has_feature(const struct conf *c, const char *feature)
-{
-	const char *list = conf_get(c, "CAMFW_FEATURES");
-	size_t n = strlen(feature);
-	while (*list) {
-		size_t len = strcspn(list, " ");
-		if (len == n && !strncmp(list, feature, n))
-			return 1;
-		list += len;
-		list += strspn(list, " ");
-	}
-	return 0;
-}
-
 /* A word of a space-separated list. */
 static int in_list(const char *list, const char *word)
 {
@@ -93,6 +79,11 @@ static int in_list(const char *list, const char *word)
 		list += strspn(list, " ");
 	}
 	return 0;
+}
+
+static int has_feature(const struct conf *c, const char *feature)
+{
+	return in_list(conf_get(c, "CAMFW_FEATURES"), feature);
 }
 
 /* A host name: labels of letters, digits and inner hyphens, joined by dots (or an IPv4 address). */
@@ -147,20 +138,20 @@ static const char *checked(const struct setting *s, const struct field *f, const
 		snprintf(out, sizeof out, "%ld", v);
 		return out;
 	case CHOICE:
-		if (!f->is_string || !in_list(s->choices, f->value)) {
+		if (!in_list(s->choices, f->value)) {
 			reply_error(400, s->name, "%s: one of %s", s->name, s->choices);
 			return NULL;
 		}
 		return f->value;
 	case HOSTNAME:
 	case HOST:
-		if (!f->is_string || f->len < (size_t)s->min || f->len > (size_t)s->max || !host_ok(f->value, s->kind == HOST)) {
+		if (f->len < (size_t)s->min || f->len > (size_t)s->max || !host_ok(f->value, s->kind == HOST)) {
 			reply_error(400, s->name, s->kind == HOST ? "%s: a host name or IPv4 address (letters, digits, '-' and '.')" : "%s: lower-case letters, digits and inner '-', at most 63", s->name);
 			return NULL;
 		}
 		return f->value;
 	case ZONE:
-		if (!f->is_string || !zone_find(f->value)) {
+		if (!zone_find(f->value)) {
 			reply_error(400, s->name, "%s: a time zone of the list (GET /api/settings gives them)", s->name);
 			return NULL;
 		}
@@ -248,14 +239,17 @@ void route_settings_get(void)
 }
 
 /*
- * Restarts what the changed settings feed ("refresh": stopped, then started when its
- * setting is on and its init script's check agrees), and says what happened; whether one
- * failed.
+ * The answer to a saved change: refreshes what it feeds ("refresh": stopped, then started
+ * when its setting is on and its init script's check agrees), with what each init script
+ * said and whether they all did it.
  */
-static int apply(const char *const *restart, int n, struct buf *out)
+static void reply_applied(const char *const *restart, int n)
 {
+	static struct buf out;
 	struct service s[SERVICES_MAX];
-	int count = services_list(s, SERVICES_MAX), i, failed = 0;
+	int count = services_list(s, SERVICES_MAX), i, done = 0, failed = 0;
+	buf_init(&out);
+	buf_add(&out, "{\"ok\":true,\"applied\":[");
 	for (i = 0; i < n; i++) {
 		const struct service *svc = service_find(s, count, restart[i]);
 		char output[1024];
@@ -263,24 +257,36 @@ static int apply(const char *const *restart, int n, struct buf *out)
 			continue;
 		if (service_action(svc, "refresh", output, sizeof output) != 0)
 			failed = 1;
-		buf_add(out, "%s", out->len && out->text[out->len - 1] != '[' ? "," : "");
-		buf_string(out, output);
+		buf_add(&out, "%s", done++ ? "," : "");
+		buf_string(&out, output);
 	}
-	return failed;
+	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
+	reply_buf(&out);
+}
+
+/*
+ * The services a change refreshes, in this order: the picture's settings go to the ISP the
+ * RTSP server opens, and the stream worker reads the RTSP server: both after it.
+ */
+static const char *const ORDER[RESTARTS] = { "rtsp", "image", "ntp", "stream", "telnet" };
+
+/* Its place in ORDER (every setting's `restart` is one of them). */
+static int order_of(const char *service)
+{
+	int i;
+	for (i = 0; i < RESTARTS - 1 && strcmp(ORDER[i], service); i++)
+		;
+	return i;
 }
 
 void route_settings_post(void)
 {
-	/* in this order: the picture's settings go to the ISP the RTSP server opens, and the
-	 * stream worker reads the RTSP server: both restart after it */
-	static const char *const order[RESTARTS] = { "rtsp", "image", "ntp", "stream", "telnet" };
 	struct session session;
 	struct body b;
 	static struct conf c;
-	static struct buf out;
 	const char *restart[RESTARTS];
 	char p[512], hostname_out[256];
-	int i, j, n_restart = 0, changed[RESTARTS] = { 0 }, hostname_changed = 0, failed;
+	int i, j, n_restart = 0, changed[RESTARTS] = { 0 }, hostname_changed = 0;
 
 	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || settings_load(&c) < 0)
 		return;
@@ -306,12 +312,11 @@ void route_settings_post(void)
 			conf_put(&c, "CAMFW_TZ", zone_find(v)->tz);
 		if (s->kind == HOSTNAME)
 			hostname_changed = 1;
-		for (j = 0; j < RESTARTS; j++)
-			if (s->restart && !strcmp(s->restart, order[j]))
-				changed[j] = 1;
+		if (s->restart)
+			changed[order_of(s->restart)] = 1;
 	}
-	if (changed[0])
-		changed[1] = changed[3] = 1;
+	if (changed[order_of("rtsp")])
+		changed[order_of("image")] = changed[order_of("stream")] = 1;
 	if (!strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1")) {
 		char server[300];
 		stream_server(server, sizeof server);
@@ -333,12 +338,8 @@ void route_settings_post(void)
 	}
 	for (j = 0; j < RESTARTS; j++)
 		if (changed[j])
-			restart[n_restart++] = order[j];
-	buf_init(&out);
-	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	failed = apply(restart, n_restart, &out);
-	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
-	reply_buf(&out);
+			restart[n_restart++] = ORDER[j];
+	reply_applied(restart, n_restart);
 }
 
 /* stream.conf's rtmp= line: url, and the key as its last part (what the build writes too). */
@@ -348,12 +349,10 @@ void route_stream(void)
 	struct session session;
 	struct body b;
 	static struct conf c;
-	static struct buf out;
 	const struct field *url, *key;
 	char p[512], text[2 * VALUE_MAX + 200], name[256];
 	const char *host, *rest;
 	size_t n;
-	int failed;
 	const char *restart[] = { "stream" };
 
 	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0 || settings_load(&c) < 0)
@@ -394,7 +393,7 @@ void route_stream(void)
 		reply_error(400, "url", "url: missing (the key goes with a server)");
 		return;
 	}
-	if (key->len > 256 || !value_ok(key->value) || strchr(key->value, ' ') || strchr(key->value, '\'')) {
+	if (key->len > 256 || !value_ok(key->value) || strchr(key->value, ' ')) {
 		reply_error(400, "key", "key: printable ASCII without spaces, at most 256");
 		return;
 	}
@@ -414,9 +413,6 @@ void route_stream(void)
 		reply_error(500, NULL, "cannot write %s (%s): the target is unchanged", p, strerror(errno));
 		return;
 	}
-	buf_init(&out);
-	buf_add(&out, "{\"ok\":true,\"applied\":[");
-	failed = !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1") && apply(restart, 1, &out);
-	buf_add(&out, "],\"restarted\":%s}", failed ? "false" : "true");
-	reply_buf(&out);
+	/* a new target for a push that is on */
+	reply_applied(restart, !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1"));
 }

@@ -85,17 +85,7 @@ static void stock_state(struct buf *out)
 	static const char prefix[] = "camfw: stock: ";
 	static char text[65536];
 	char *line, *found = NULL;
-	FILE *f = fopen("/tmp/camfw.log", "r");
-	size_t n = 0;
-	long size;
-	if (f) {
-		fseek(f, 0, SEEK_END);
-		size = ftell(f);
-		fseek(f, size > (long)sizeof text - 1 ? size - (long)sizeof text + 1 : 0, SEEK_SET);
-		n = fread(text, 1, sizeof text - 1, f);
-		fclose(f);
-	}
-	text[n] = '\0';
+	read_tail(BOOT_LOG, text, sizeof text - 1);
 	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
 		if (!strncmp(line, prefix, sizeof prefix - 1))
 			found = line + sizeof prefix - 1;

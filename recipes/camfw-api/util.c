@@ -135,6 +135,23 @@ fail:
 	return -1;
 }
 
+/* The last `max` bytes of a file (all of a shorter one) into out[max + 1]; their number, 0 when it is missing. */
+size_t read_tail(const char *path, char *out, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+	long size;
+	if (f) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fseek(f, size > (long)max ? size - (long)max : 0, SEEK_SET);
+		n = fread(out, 1, max, f);
+		fclose(f);
+	}
+	out[n] = '\0';
+	return n;
+}
+
 /* Where camfw keeps its state in RAM (/tmp/camfw), and the card directory (lighttpd's environment). */
 const char *run_dir(void)
 {
