@@ -8,7 +8,7 @@ import { buildInfo } from './lib/build-info.ts';
 import { buildOrder, buildRecipes } from './lib/builder.ts';
 import { camera, MODEL_IDS } from './lib/cameras.ts';
 import { buildCard } from './lib/card.ts';
-import { CARD_RECIPES } from './lib/card-parts.ts';
+import { cardRecipes } from './lib/card-parts.ts';
 import { main, toolchainChoice, TOOLCHAIN_HELP, TOOLCHAIN_OPTIONS } from './lib/cli.ts';
 import { RECIPES } from '../recipes/index.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
@@ -100,7 +100,7 @@ main(async () => {
       for (const b of built.values()) summary.push(`  ${path.relative(process.cwd(), b.stageDir)}  ${b.recipe.name} ${b.recipe.version} [${tc.id}]`);
       continue;
     }
-    const built = await buildRecipes(values['ffmpeg-cli'] ? [...CARD_RECIPES, 'ffmpeg-cli'] : CARD_RECIPES, tc, jobs);
+    const built = await buildRecipes([...cardRecipes(cam), ...(values['ffmpeg-cli'] ? ['ffmpeg-cli'] : [])], tc, jobs);
     const artifacts = await buildCard({ camera: cam, tc, built, info, config, vendorDir: values['vendor-dir'], stockHome: id === 'yi' ? values['stock-home'] : undefined });
     for (const a of artifacts)
       summary.push(`  ${path.relative(process.cwd(), a.file)}  ${(fs.statSync(a.file).size / 1048576).toFixed(1)} MiB  ${a.what}`);

@@ -7,7 +7,7 @@ import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
 import { buildInfo } from './lib/build-info.ts';
 import { buildOrder, recipeDir } from './lib/builder.ts';
 import { camera } from './lib/cameras.ts';
-import { CARD_RECIPES } from './lib/card-parts.ts';
+import { cardRecipes } from './lib/card-parts.ts';
 import { main } from './lib/cli.ts';
 import { sha256File } from './lib/hash.ts';
 import { packageInfo, writeLicenses } from './lib/licenses.ts';
@@ -30,7 +30,7 @@ main(async () => {
   fs.mkdirSync(path.join(out, 'sources'), { recursive: true });
   const info = await buildInfo();
   const tc = await setupToolchain(chooseToolchain(camera(values.model!)));
-  const recipes = buildOrder(CARD_RECIPES);
+  const recipes = buildOrder(cardRecipes(camera(values.model!)));
   const lines: string[] = [];
   for (const r of recipes) {
     const files: string[] = [];

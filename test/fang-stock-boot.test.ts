@@ -11,12 +11,11 @@ import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { run } from '../scripts/lib/run.ts';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
-import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, ownerSession, probeRtsp, rtspAnswersInside, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, memAvailableKiB, memhogHolds, MTOOLS, ownerSession, probeRtsp, putOnFat, rtspAnswersInside, tmpDir } from './helpers.ts';
 
 const BOOT_TIMEOUT_MS = 120_000;
 /** camfw's network watchdog: NET_GRACE in overlays/common/etc/camfw/network.sh. */
 const NET_GRACE_S = 60;
-const mtools = { env: { MTOOLS_SKIP_CHECK: '1' } };
 
 let busybox: string;
 let dir: string;
@@ -36,12 +35,6 @@ async function boaAnswers(cam: RunningCamera): Promise<boolean> {
 
 async function cloudLeft(cam: RunningCamera): Promise<string> {
   return (await cam.exec('pidof iCamera miio_client boa')).output.trim();
-}
-
-async function putOnP1(card: string, name: string, content: string): Promise<void> {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  await run(['mcopy', '-o', '-i', `${card}@@${readMbr(card)[0].offset}`, file, `::/${name}`], mtools);
 }
 
 before(async () => {
@@ -95,7 +88,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       // the Sonix RTSP server from the card, once the cloud app let go of the encoder, with the video settings (defaults)
       await cam.fileLine('/tmp/camfw.log', /camfw: rtsp: starting snx_rtsp_server, 1920x1080 at 15 fps and 2048 kbit\/s/, 90_000);
       assert.match((await cam.exec('cat /tmp/stock-calls.log')).output, /stock-call: snx_rtsp_server -W 1920 -H 1080 -F 15 -b 2048$/m);
-      assert.ok(await rtspAnswersInside(cam, 'unicast'), 'rtsp://127.0.0.1:554/unicast does not answer inside the camera');
+      assert.ok(await rtspAnswersInside(cam, 'unicast', 30_000), 'rtsp://127.0.0.1:554/unicast does not answer inside the camera within 30 s');
       const rtsp = await probeRtsp(cam.rtspUrl('unicast'));
       assert.deepEqual(rtsp.map((st) => [st.codec_name, st.width, st.height]), [['h264', 1920, 1080]]);
       // the link stays with camfw's wpa_supplicant, and the watchdog is fed
@@ -127,7 +120,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
     } finally {
       await cam.stop();
     }
-    const note = await run(['mtype', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/NETWORK-FALLBACK.txt'], mtools);
+    const note = await run(['mtype', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/NETWORK-FALLBACK.txt'], MTOOLS);
     assert.match(note.stdout, /no route to the gateway on wlan0 for 60 s with the card's Wi-Fi settings/);
     // the next boot leaves the network to the cloud app until the owner deletes the file
     const again = await bootCamera('fang', card, busybox);
@@ -144,8 +137,8 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
   test('Wi-Fi settings written on the card from a computer (camfw-wifi.txt): taken at boot, deleted, and camfw takes the network', async () => {
     const card = path.join(dir, 'wifi-file.img');
     fs.copyFileSync(plainCard, card);
-    await putOnP1(card, 'camfw-wifi.txt', `ssid=${FANG_PAIRED.ssid}\r\npsk=${FANG_PAIRED.passphrase}\r\ncountry=DE\r\n`);
-    await putOnP1(card, 'NETWORK-FALLBACK.txt', 'an earlier try failed\n');
+    await putOnFat(card, 'camfw-wifi.txt', `ssid=${FANG_PAIRED.ssid}\r\npsk=${FANG_PAIRED.passphrase}\r\ncountry=DE\r\n`);
+    await putOnFat(card, 'NETWORK-FALLBACK.txt', 'an earlier try failed\n');
     const cam = await bootCamera('fang', card, busybox, { writable: true });
     try {
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: stopped iCamera/, BOOT_TIMEOUT_MS);
@@ -156,7 +149,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       await cam.stop();
     }
     // the passphrase is not left on the FAT partition, and the fallback record is gone
-    const p1 = (await run(['mdir', '-b', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/'], mtools)).stdout.split('\n').map((l) => path.posix.basename(l.trim()));
+    const p1 = (await run(['mdir', '-b', '-i', `${card}@@${readMbr(card)[0].offset}`, '::/'], MTOOLS)).stdout.split('\n').map((l) => path.posix.basename(l.trim()));
     assert.ok(!p1.includes('camfw-wifi.txt') && !p1.includes('NETWORK-FALLBACK.txt'), p1.join(' '));
     assert.ok(p1.includes('camfw-wifi.txt.example'), p1.join(' '));
   });
@@ -164,7 +157,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
   test('KEEP-CLOUD on the card keeps the cloud apps even with Wi-Fi settings', async () => {
     const card = path.join(dir, 'keep-cloud.img');
     fs.copyFileSync(wifiCard, card);
-    await putOnP1(card, 'KEEP-CLOUD', '');
+    await putOnFat(card, 'KEEP-CLOUD', '');
     const cam = await bootCamera('fang', card, busybox);
     try {
       await cam.cardPage(8080);

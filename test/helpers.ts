@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseToolchain, setupToolchain, type Toolchain } from '../toolchain/index.ts';
 import { buildRecipes, type BuiltRecipe } from '../scripts/lib/builder.ts';
 import { camera, type ModelId } from '../scripts/lib/cameras.ts';
 import { buildInfo } from '../scripts/lib/build-info.ts';
-import { CARD_RECIPES, overlay, populateCardDir, templateView } from '../scripts/lib/card-parts.ts';
+import { allCardRecipes, overlay, populateCardDir, templateView } from '../scripts/lib/card-parts.ts';
 import { validateConfig } from '../scripts/lib/config.ts';
+import { readMbr } from '../scripts/lib/images/inspect.ts';
 import { CardTree } from '../scripts/lib/manifest.ts';
 import { addVendorFiles } from '../scripts/lib/vendor.ts';
 import { ensureHostPackages } from '../scripts/lib/host-deps.ts';
@@ -30,8 +32,9 @@ export interface Built {
 
 const builds = new Map<string, Promise<Built>>();
 /**
- * The card programs as `npm run build` made them for `model` (same toolchain choice);
- * the build cache makes this free after a build, and builds what is missing otherwise.
+ * The card programs as `npm run build` made them for `model` (same toolchain choice), with
+ * those of every camera's card built by that toolchain (allCardRecipes); the build cache
+ * makes this free after a build, and builds what is missing otherwise.
  */
 export function cardPrograms(model: ModelId): Promise<Built> {
   const tcId = chooseToolchain(camera(model));
@@ -41,7 +44,7 @@ export function cardPrograms(model: ModelId): Promise<Built> {
       (async () => {
         await hostPackages();
         const tc = await setupToolchain(tcId);
-        return { tc, built: await buildRecipes(CARD_RECIPES, tc) };
+        return { tc, built: await buildRecipes(allCardRecipes(), tc) };
       })(),
     );
   return builds.get(tcId)!;
@@ -203,10 +206,19 @@ export async function memAvailableKiB(cam: RunningCamera): Promise<number> {
   return Number(/MemAvailable:\s+(\d+) kB/.exec(r.output)?.[1]);
 }
 
-/** Whether the camera's RTSP server answers an OPTIONS request for `pathOnCamera` on the camera's own 127.0.0.1:554. */
-export async function rtspAnswersInside(cam: RunningCamera, pathOnCamera: string): Promise<boolean> {
-  const r = await cam.exec(`{ printf 'OPTIONS rtsp://127.0.0.1:554/${pathOnCamera} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'; sleep 2; } | nc 127.0.0.1 554`);
-  return /^RTSP\/1\.0 200 OK/m.test(r.output);
+/**
+ * Whether the camera's RTSP server answers an OPTIONS request for `pathOnCamera` on the
+ * camera's own 127.0.0.1:554, asking again for up to `withinMs` (the supervisor restarts a
+ * server that could not start yet with a backoff).
+ */
+export async function rtspAnswersInside(cam: RunningCamera, pathOnCamera: string, withinMs = 0): Promise<boolean> {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const r = await cam.exec(`{ printf 'OPTIONS rtsp://127.0.0.1:554/${pathOnCamera} RTSP/1.0\\r\\nCSeq: 1\\r\\n\\r\\n'; sleep 2; } | nc 127.0.0.1 554`);
+    if (/^RTSP\/1\.0 200 OK/m.test(r.output)) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
 }
 
 /** The session cookie (`camfw_session=...`) a Set-Cookie header sets. */
@@ -231,4 +243,50 @@ export async function ownerSession(baseUrl: string, password = OWNER_PASSWORD): 
   const cookie = sessionCookie(r.headers.get('set-cookie'));
   if (!r.ok || !cookie || !body.csrf) throw new Error(`no session on ${baseUrl}: ${r.status} ${JSON.stringify(body)}`);
   return { cookie, csrf: body.csrf };
+}
+
+/**
+ * A telnet session on host port `port`: the login's user and password when asked, then
+ * `command`; what the camera sent (telnet's option negotiation left out), once `until`
+ * shows in it (an error if the connection ends first).
+ */
+export function telnet(port: number, user: string, password: string, command: string, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    let step = 0;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`telnet: no ${until} within 60 s:\n${text}`));
+    }, 60_000);
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (until.test(text)) resolve(text);
+      else reject(new Error(`telnet: the connection ended without ${until}:\n${text}`));
+    };
+    socket.on('data', (d: Buffer) => {
+      // IAC (255) and the option bytes after it are negotiation, not text
+      for (let i = 0; i < d.length; i++) {
+        if (d[i] === 255) i += d[i + 1] >= 251 && d[i + 1] <= 254 ? 2 : 1;
+        else text += String.fromCharCode(d[i]);
+      }
+      if (step === 0 && /login: $/.test(text)) (socket.write(`${user}\r\n`), (step = 1));
+      if (step === 1 && /Password: $/.test(text)) (socket.write(`${password}\r\n`), (step = 2));
+      if (step === 2 && /logged in as /.test(text)) (socket.write(`${command}\r\n`), (step = 3));
+      if (until.test(text)) done();
+    });
+    socket.on('close', done);
+    socket.on('error', reject);
+  });
+}
+
+/** MTOOLS_SKIP_CHECK: mtools reads the card images camfw makes without checking their geometry. */
+export const MTOOLS = { env: { MTOOLS_SKIP_CHECK: '1' } };
+
+/** Puts a file on the card image's first (FAT) partition, as a computer writes it there. */
+export async function putOnFat(card: string, name: string, content: string): Promise<void> {
+  const file = path.join(tmpDir('fat'), name);
+  fs.writeFileSync(file, content);
+  await run(['mcopy', '-o', '-i', `${card}@@${readMbr(card)[0].offset}`, file, `::/${name}`], MTOOLS);
 }

@@ -30,6 +30,7 @@ const DYNAMIC: Record<string, string[]> = {
   'toolchain/musl-armv5te.ts `${wrappers.crossPrefix}gcc`': [],
   'toolchain/vendor.ts `${wrappers.crossPrefix}gcc`': [],
   'scripts/lib/builders.ts path.join(ctx.srcDir, \'configure\')': ['sh'],
+  'recipes/e2fsprogs/recipe.ts path.join(ctx.srcDir, \'configure\')': ['sh'],
   'scripts/bench.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'scripts/test.ts process.execPath': ['node'],
   'test/helpers.ts "$@"': ['faketime', 'node'],
@@ -38,6 +39,7 @@ const DYNAMIC: Record<string, string[]> = {
   'test/vendor-toolchain.test.ts `${tc.crossPrefix}gcc`': [],
   'test/qemu/guest/guest.ts `${tc.crossPrefix}gcc`': [],
   'scripts/lib/builders.ts ctx.env.CC': [],
+  'recipes/wireless-tools/recipe.ts ctx.env.CC': [],
   'recipes/webui/recipe.ts path.join(ESBUILD, \'bin/esbuild\')': [],
 };
 

@@ -1,5 +1,5 @@
 // The card images are what the cameras need: partition layout, clean filesystems, root
-// ownership, modes, relative symlinks, the resize marker, the yi zip equal to the yi
+// ownership, modes, relative symlinks, the grow tools on p1, the yi zip equal to the yi
 // image, a complete manifest, partition sizes from the configuration, size budgets.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -86,7 +86,10 @@ describe('fang image', () => {
     await assertMatchesManifest(entries, 'p1/', parts.get(1)!.dir, false);
     await assertMatchesManifest(entries, 'p2/', parts.get(2)!.dir, true);
     assert.ok(fs.existsSync(path.join(parts.get(1)!.dir, 'snx_autorun.sh')));
-    assert.ok(fs.existsSync(path.join(parts.get(2)!.dir, 'data/.resize')), 'no resize marker');
+    // what grows p2 at boot is on p1, which is not in use then; p2 carries no copy
+    for (const f of ['bootstrap/grow-data.sh', 'bootstrap/sbin/e2fsck', 'bootstrap/sbin/resize2fs'])
+      assert.ok(fs.existsSync(path.join(parts.get(1)!.dir, f)), `no ${f} on p1`);
+    assert.ok(!fs.existsSync(path.join(parts.get(2)!.dir, 'data/sbin/e2fsck')));
     assert.equal(fs.readlinkSync(path.join(parts.get(2)!.dir, 'data/sbin/ifconfig')), '../bin/busybox');
     assert.equal(fs.statSync(path.join(parts.get(2)!.dir, 'data/usr/sbin/lighttpd')).mode & 0o777, 0o755);
     assert.equal(fs.statSync(path.join(parts.get(2)!.dir, 'data/etc/camfw/stream.conf')).mode & 0o777, 0o600);

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { buildOrder, findRecipe } from '../scripts/lib/builder.ts';
-import { CARD_RECIPES } from '../scripts/lib/card-parts.ts';
+import { CAMERAS } from '../scripts/lib/cameras.ts';
+import { cardRecipes } from '../scripts/lib/card-parts.ts';
 import { sha256File } from '../scripts/lib/hash.ts';
 import { paths } from '../scripts/lib/paths.ts';
 import { run } from '../scripts/lib/run.ts';
@@ -54,7 +55,7 @@ describe('npm run legal-info', () => {
     assert.equal(r.code, 0, r.stderr);
     const legal = path.join(out, 'legal-info');
     const sources = fs.readFileSync(path.join(legal, 'SOURCES.txt'), 'utf8');
-    for (const recipe of buildOrder(CARD_RECIPES)) {
+    for (const recipe of buildOrder(cardRecipes(CAMERAS.fang))) {
       assert.ok(fs.existsSync(path.join(legal, 'sources', `${recipe.name}-${recipe.version}-camfw-recipe.tar.gz`)), recipe.name);
       if (recipe.source) {
         const file = path.join(legal, 'sources', sourceFileName(recipe.source));
@@ -65,7 +66,7 @@ describe('npm run legal-info', () => {
       assert.match(fs.readFileSync(path.join(legal, 'licenses', recipe.name, 'PACKAGE'), 'utf8'), new RegExp(`license: ${recipe.license}`));
     }
     // Debian's fixes: the packaging tarball of every recipe that applies some, and every recipe's statement
-    for (const recipe of buildOrder(CARD_RECIPES).filter((r) => r.source)) {
+    for (const recipe of buildOrder(cardRecipes(CAMERAS.fang)).filter((r) => r.source)) {
       const deb = recipe.debianPatches;
       assert.ok(deb, `${recipe.name} does not state which Debian patches it applies`);
       const pkg = fs.readFileSync(path.join(legal, 'licenses', recipe.name, 'PACKAGE'), 'utf8');

@@ -5,13 +5,12 @@
 // script stays stopped, logs stay bounded under a request flood, and the stream key shows
 // nowhere on the camera.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
-import { cardImage, cardPrograms, OWNER_PASSWORD, ownerSession, sessionCookie, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, OWNER_PASSWORD, ownerSession, sessionCookie, telnet, tmpDir } from './helpers.ts';
 import { hostileSweep, type Send } from './hostile.ts';
 import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
 
@@ -47,42 +46,6 @@ function secondSegment(cam: RunningCamera): Promise<WorkerStatus> {
 /** The init script of a service: busybox sh etc/camfw/services/NN-NAME.sh CARD_DIR ACTION. */
 async function service(cam: RunningCamera, cardDir: string, file: string, action: string): Promise<{ code: number; output: string }> {
   return cam.exec(`${cardDir}/bin/busybox sh ${cardDir}/etc/camfw/services/${file}.sh ${cardDir} ${action}`, 30_000);
-}
-
-/**
- * A telnet session on host port `port`: the login's user and password when asked, then
- * `command`; what the camera sent (telnet's option negotiation left out), once `until`
- * shows in it (an error if the connection ends first).
- */
-function telnet(port: number, user: string, password: string, command: string, until: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let text = '';
-    let step = 0;
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`telnet: no ${until} within 60 s:\n${text}`));
-    }, 60_000);
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (until.test(text)) resolve(text);
-      else reject(new Error(`telnet: the connection ended without ${until}:\n${text}`));
-    };
-    socket.on('data', (d: Buffer) => {
-      // IAC (255) and the option bytes after it are negotiation, not text
-      for (let i = 0; i < d.length; i++) {
-        if (d[i] === 255) i += d[i + 1] >= 251 && d[i + 1] <= 254 ? 2 : 1;
-        else text += String.fromCharCode(d[i]);
-      }
-      if (step === 0 && /login: $/.test(text)) (socket.write(`${user}\r\n`), (step = 1));
-      if (step === 1 && /Password: $/.test(text)) (socket.write(`${password}\r\n`), (step = 2));
-      if (step === 2 && /logged in as /.test(text)) (socket.write(`${command}\r\n`), (step = 3));
-      if (until.test(text)) done();
-    });
-    socket.on('close', done);
-    socket.on('error', reject);
-  });
 }
 
 async function pidOf(cam: RunningCamera, name: string): Promise<number | undefined> {

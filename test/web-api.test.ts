@@ -5,7 +5,8 @@
 // camfw-api asks it to run: here that is what is under test (a fixed argument vector,
 // nothing of a request as code); the booted cameras run the real one (services.test).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -281,6 +282,170 @@ describe('camfw-api, status, services, logs, reboot', () => {
     }
     assert.deepEqual(ran, [`sh|-c|sleep 2; sync; exec "$0" reboot|${bb}`]);
     assert.equal((await yi.api('/reboot', { method: 'GET' })).status, 405);
+  });
+});
+
+describe('camfw-api, the network', () => {
+  const setup = (c: Card, lines: string) => {
+    fs.mkdirSync(path.join(c.run, 'net'), { recursive: true });
+    fs.writeFileSync(path.join(c.run, 'net/setup'), lines);
+  };
+  const good = { ssid: '', psk: '', country: '', addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' };
+
+  test('before the network started, nothing is tried; then its state, the Wi-Fi network and the saved addressing', async () => {
+    const none = await fang.api('/network');
+    assert.equal(none.status, 200, none.text);
+    assert.equal(none.json.mode, '');
+    const early = await fang.post('/network', { ...good, ssid: 'home', psk: 'long enough', country: 'DE' });
+    assert.equal(early.status, 409);
+    assert.match(String(early.json.error), /not started yet/);
+    // the card's wpa_supplicant.conf names its network in hex, as the build writes it
+    const conf = path.join(fang.dir, 'etc/wpa_supplicant.conf');
+    fs.writeFileSync(conf, `network={\n\tssid=${Buffer.from('Café "1"').toString('hex').toUpperCase()}\n\tpsk=${'ab'.repeat(32)}\n}\n`);
+    setup(fang, `mode=card\niface=lo\nwpa=wpa_supplicant\nconf=${conf}\nrecord=/nonexistent/NETWORK-FALLBACK.txt\n`);
+    const n = await fang.api('/network');
+    assert.equal(n.json.mode, 'card');
+    assert.equal(n.json.iface, 'lo');
+    assert.equal(n.json.ssid, 'Café "1"');
+    assert.deepEqual({ ...(n.json.now as object), link: undefined }, { link: undefined, address: '127.0.0.1', netmask: '255.0.0.0', gateway: '', dns: (n.json.now as { dns: string }).dns });
+    assert.deepEqual(n.json.saved, { addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' });
+    assert.deepEqual(n.json.try, { state: '', reason: '', seconds: 30 });
+    assert.doesNotMatch(n.text, /abab/, 'the key is never sent');
+  });
+
+  test('new settings are checked as a whole, each fault a 400 naming its field, and nothing is written or run', async () => {
+    const st = { ...good, addressing: 'static', address: '192.168.7.50', netmask: '255.255.255.0', gateway: '192.168.7.1', dns: '192.168.7.1' };
+    const wifi = { ssid: 'home', psk: 'long enough', country: 'DE' };
+    const bad: Array<[object, string]> = [
+      [{ ...good, addressing: 'auto' }, 'addressing'],
+      [{ ...st, address: '192.168.7.0' }, 'address'],
+      [{ ...st, address: '192.168.7.255' }, 'address'],
+      [{ ...st, address: '192.168.7.050x' }, 'address'],
+      [{ ...st, address: '127.0.0.5', gateway: '127.0.0.1', netmask: '255.0.0.0' }, 'address'],
+      [{ ...st, netmask: '255.0.255.0' }, 'netmask'],
+      [{ ...st, netmask: '255.255.255.255' }, 'netmask'],
+      [{ ...st, gateway: '192.168.8.1' }, 'gateway'],
+      [{ ...st, gateway: '192.168.7.50' }, 'gateway'],
+      [{ ...st, dns: '' }, 'dns'],
+      [{ ...st, dns: '1.1.1.1 8.8.8.8 9.9.9.9 1.0.0.1' }, 'dns'],
+      [{ ...st, dns: '1.1.1.1;reboot' }, 'dns'],
+      [{ ...good, address: '192.168.7.50' }, 'address'],
+      [{ ...good, ...wifi, ssid: 'x'.repeat(33) }, 'ssid'],
+      [{ ...good, ...wifi, ssid: 'tab\there' }, 'ssid'],
+      [{ ...good, ...wifi, psk: 'short' }, 'psk'],
+      [{ ...good, ...wifi, psk: 'line\nbreak here' }, 'psk'],
+      [{ ...good, ...wifi, psk: 'p'.repeat(64) }, 'psk'],
+      [{ ...good, ...wifi, country: 'de' }, 'country'],
+      [{ ...good, psk: 'long enough' }, 'psk'],
+      [{ ...good, ssid: 'home', psk: 'long enough' }, 'country'],
+      [{ ssid: 'home', psk: 'long enough', country: 'DE' }, 'addressing'],
+      [{ ...good, addressing: 'static', address: '', netmask: '', gateway: '', dns: '', ssid: undefined }, 'ssid'],
+    ];
+    fang.ran();
+    for (const [body, field] of bad) {
+      const r = await fang.post('/network', body);
+      assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+      assert.equal(r.json.field, field, `${JSON.stringify(body)}: ${r.text}`);
+    }
+    assert.equal(fs.existsSync(path.join(fang.run, 'net/candidate')), false);
+    assert.equal(fs.existsSync(path.join(fang.dir, 'etc/camfw/network.conf')), false);
+    assert.deepEqual(fang.ran(), []);
+  });
+
+  test('valid settings go to the try, never straight to the card: the key derived, the addresses sourced back as given', async () => {
+    const ssid = 'Café "x"';
+    const psk = `$(touch /tmp/pwned)'"\`;`;
+    fang.ran();
+    const r = await fang.post('/network', { ssid, psk, country: 'DE', addressing: 'static', address: '192.168.7.50', netmask: '255.255.255.0', gateway: '192.168.7.1', dns: '192.168.7.1 9.9.9.9' });
+    assert.equal(r.status, 202, r.text);
+    assert.deepEqual(r.json, { ok: true, trying: true, seconds: 30 });
+    const cand = path.join(fang.run, 'net/candidate');
+    const wpa = fs.readFileSync(path.join(cand, 'wpa_supplicant.conf'), 'utf8');
+    const key = crypto.pbkdf2Sync(psk, Buffer.from(ssid), 4096, 32, 'sha1').toString('hex');
+    assert.equal(wpa, `ctrl_interface=/var/run/wpa_supplicant\ncountry=DE\nnetwork={\n\tssid=${Buffer.from(ssid).toString('hex')}\n\tscan_ssid=1\n\tpsk=${key}\n}\n`);
+    assert.equal((fs.statSync(path.join(cand, 'wpa_supplicant.conf')).mode & 0o777).toString(8), '600');
+    const out = execFileSync('/bin/sh', ['-c', '. "$1"; printf "%s|%s|%s|%s" "$CAMFW_NET_ADDRESS" "$CAMFW_NET_NETMASK" "$CAMFW_NET_GATEWAY" "$CAMFW_NET_DNS"', 'sh', path.join(cand, 'network.conf')], { encoding: 'utf8' });
+    assert.equal(out, '192.168.7.50|255.255.255.0|192.168.7.1|192.168.7.1 9.9.9.9');
+    assert.equal(fs.existsSync(path.join(fang.dir, 'etc/camfw/network.conf')), false, 'saved only once tried');
+    let ran: string[] = [];
+    for (let i = 0; i < 50 && !ran.length; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      ran = fang.ran();
+    }
+    assert.deepEqual(ran, [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
+    // just asked: trying, although the recorder (not net-try.sh) never takes the try's lock;
+    // asked 10 s ago and still without the lock, the try ended without a result
+    assert.deepEqual((await fang.api('/network')).json.try, { state: 'trying', reason: 'starting the try', seconds: 30 });
+    const tryFile = path.join(fang.run, 'net/try');
+    fs.writeFileSync(tryFile, fs.readFileSync(tryFile, 'utf8').replace(/^asked=(\d+)$/m, (_, t: string) => `asked=${Number(t) - 10}`));
+    assert.deepEqual((await fang.api('/network')).json.try, { state: 'failed', reason: 'the try ended without a result: see the boot log', seconds: 30 });
+    fs.writeFileSync(path.join(fang.run, 'net/try'), 'state=saved\nreason=the gateway 192.168.7.1 answered\n');
+    assert.deepEqual((await fang.api('/network')).json.try, { state: 'saved', reason: 'the gateway 192.168.7.1 answered', seconds: 30 });
+  });
+
+  test('one try at a time; the cloud app\'s Wi-Fi is taken only with a network; KEEP-CLOUD keeps it', async () => {
+    const lock = spawn('flock', [path.join(fang.run, 'net/try.lock'), 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && (await fang.api('/network')).json.try === undefined; i++) await new Promise((res) => setTimeout(res, 100));
+      await new Promise((res) => setTimeout(res, 300));
+      const busy = await fang.post('/network', good);
+      assert.equal(busy.status, 409, busy.text);
+      assert.match(String(busy.json.error), /being tried/);
+    } finally {
+      lock.kill();
+    }
+    setup(fang, 'mode=cloud\niface=lo\nwpa=wpa_supplicant\nconf=\nrecord=/nonexistent\n');
+    const cloud = await fang.post('/network', good);
+    assert.equal(cloud.status, 400);
+    assert.equal(cloud.json.field, 'ssid');
+    assert.equal((await fang.api('/network')).json.ssid, '');
+    setup(fang, 'mode=kept\niface=lo\nwpa=wpa_supplicant\nconf=\nrecord=/nonexistent\n');
+    const kept = await fang.post('/network', { ...good, ssid: 'home', psk: 'long enough', country: 'DE' });
+    assert.equal(kept.status, 409);
+    assert.match(String(kept.json.error), /KEEP-CLOUD/);
+  });
+
+  test('the scan: networks by quality, names unescaped, one entry each, hidden ones left out; iwlist\'s own reason when it cannot', async () => {
+    setup(yi, 'mode=card\niface=lo\nwpa=/home/wpa_supplicant\nconf=/nonexistent\nrecord=/nonexistent\n');
+    const cell = (n: number, essid: string, quality: number, security: string) =>
+      `          Cell ${String(n).padStart(2, '0')} - Address: 02:00:00:00:00:0${n}\n                    ESSID:"${essid}"\n                    Frequency:2.437 GHz (Channel 6)\n` +
+      `                    Encryption key:${security === 'open' ? 'off' : 'on'}\n` +
+      (security === 'wpa2' || security === '802.1x' ? `                    IE: IEEE 802.11i/WPA2 Version 1\n                        Authentication Suites (1) : ${security === 'wpa2' ? 'PSK' : '802.1x'}\n` : '') +
+      (security === 'wpa' ? '                    IE: WPA Version 1\n' : '') +
+      `                    Quality=${quality}/70  Signal level=-50 dBm\n`;
+    const listing =
+      'lo        Scan completed :\n' +
+      cell(1, 'weak', 7, 'wpa2') +
+      cell(2, 'Caf\\xC3\\xA9 "5G"', 70, 'wpa2') +
+      cell(3, 'open one', 35, 'open') +
+      cell(4, '', 60, 'wpa2') +
+      cell(5, 'weak', 35, 'wpa2') +
+      cell(6, 'IE: WPA Version Quality=99/70', 14, 'wep') +
+      cell(7, 'tab\\x09name', 50, 'wpa') +
+      cell(8, 'corp', 21, '802.1x') +
+      cell(9, 'old', 28, 'wpa');
+    // the YI card's iwlist (here a script saying what iwlist says; the booted cameras run the real one)
+    const iwlist = path.join(yi.dir, 'usr/sbin/iwlist');
+    fs.mkdirSync(path.dirname(iwlist), { recursive: true });
+    try {
+      fs.writeFileSync(iwlist, `#!/bin/sh\necho "$1        Interface doesn't support scanning." >&2\necho >&2\nexit 255\n`, { mode: 0o755 });
+      const cannot = await yi.api('/network/scan');
+      assert.equal(cannot.status, 502, cannot.text);
+      assert.equal(cannot.json.error, "the scan failed (lo        Interface doesn't support scanning.): type the network's name");
+      fs.writeFileSync(iwlist, `#!/bin/sh\n[ "$1 $2" = "lo scan" ] || exit 9\ncat <<'EOF'\n${listing}EOF\n`);
+      const r = await yi.api('/network/scan');
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json.networks, [
+        { ssid: 'Café "5G"', security: 'wpa2', quality: 100, signal: -50, channel: 6 },
+        { ssid: 'open one', security: 'open', quality: 50, signal: -50, channel: 6 },
+        { ssid: 'weak', security: 'wpa2', quality: 50, signal: -50, channel: 6 },
+        { ssid: 'old', security: 'wpa', quality: 40, signal: -50, channel: 6 },
+        { ssid: 'corp', security: '802.1x', quality: 30, signal: -50, channel: 6 },
+        { ssid: 'IE: WPA Version Quality=99/70', security: 'wep', quality: 20, signal: -50, channel: 6 },
+      ]);
+    } finally {
+      fs.rmSync(iwlist);
+    }
   });
 });
 

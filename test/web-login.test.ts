@@ -3,9 +3,10 @@
 // lighttpd.conf. The first password only from the camera's own network, logins against
 // the hash the build wrote, sessions that end at logout, a CSRF token on every POST,
 // failed logins that make the address wait, hostile input that changes nothing, and slow
-// clients that cannot lock the owner out.
+// clients that cannot lock the owner out (one address holds at most 16 connections).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -196,21 +197,52 @@ describe('the card\'s lighttpd in front of camfw-api', () => {
       const closed = slow.filter((s) => s.closed()).length;
       for (const s of slow) s.stop();
       assert.equal(closed, 20, `${closed} of 20 slow clients were closed by the server`);
+
+      // 40 clients from one address, each sending a header line every 2 s (never idle long
+      // enough for server.max-read-idle): that address holds 16 connections, the others are
+      // closed as they come, and the owner on another address gets through; the 16 go once
+      // their header has taken 10 s (camfw's lighttpd patch)
+      const held = await Promise.all(Array.from({ length: 40 }, () => slowClient(port, 2000)));
+      await new Promise((r) => setTimeout(r, 5000));
+      const open = held.filter((s) => !s.closed()).length;
+      const owner = await getFrom('127.0.0.2', `${url}api/session`, cookie);
+      await new Promise((r) => setTimeout(r, 8000));
+      const left = held.filter((s) => !s.closed()).length;
+      for (const s of held) s.stop();
+      // (16 less the test's own keep-alive connections from that address)
+      assert.ok(open > 8 && open <= 16, `${open} of 40 slow clients from one address were held`);
+      assert.equal(owner.status, 200);
+      assert.equal(JSON.parse(owner.body).logged_in, true);
+      assert.equal(left, 0, `${left} slow clients were still held 13 s after they connected`);
     } finally {
       await server.stop();
     }
   });
 });
 
-/** A client that sends one header line every 5 s and never finishes its request. */
-async function slowClient(port: number): Promise<{ closed: () => boolean; stop: () => void }> {
+/** A GET from the local address `from` (another loopback address than the slow clients'). */
+function getFrom(from: string, url: string, cookie: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { localAddress: from, headers: { cookie }, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url} from ${from}: no answer in 10 s`)));
+    req.on('error', reject);
+  });
+}
+
+/** A client that sends one header line every `everyMs` and never finishes its request. */
+async function slowClient(port: number, everyMs = 5000): Promise<{ closed: () => boolean; stop: () => void }> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let closed = false;
   socket.on('close', () => (closed = true));
   socket.on('error', () => undefined);
   socket.write('GET / HTTP/1.1\r\nHost: camera\r\n');
-  const timer = setInterval(() => !closed && socket.write('X-Slow: 1\r\n'), 5000);
+  const timer = setInterval(() => !closed && socket.write('X-Slow: 1\r\n'), everyMs);
   return {
     closed: () => closed,
     stop: () => {

@@ -90,7 +90,9 @@ async function ownerTour(
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+    // the browser logs every answer that is not 2xx; the YI's scan is a 502 by design here
+    // (its driver in the emulator has no Wireless Extensions), which the page shows
+    if (m.type() === 'error' && !(model === 'yi' && m.location().url.endsWith('/api/network/scan'))) errors.push(`${page.url()}: ${m.text()}`);
   });
   try {
     page.on('dialog', (d) => void d.accept());
@@ -118,8 +120,19 @@ async function ownerTour(
     await page.waitForFunction(() => (document.querySelector('#service-log')?.textContent ?? '') !== '');
     await screenshot(page, model, 'services');
 
+    // network: what the camera has now; the scan (the Xiaofang's stock iwlist lists the
+    // networks in range, a name picked fills the form; the YI's driver cannot scan here)
     await open(page, 'network');
     assert.equal(await page.inputValue('#hostname'), `camfw-${model}`);
+    assert.match((await page.textContent('#network-now')) ?? '', /10\.0\.2\.15 \/ 255\.255\.255\.0[^]*10\.0\.2\.2/);
+    await page.click('#scan');
+    await page.waitForFunction(() => !/^(Working\.\.\.)?$/.test(document.querySelector('#scan-note')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    if (model === 'fang') {
+      await page.click(`#wifi-list li:has-text("${FANG_PAIRED.ssid}") button`);
+      assert.equal(await page.inputValue('#ssid'), FANG_PAIRED.ssid);
+    } else {
+      assert.match((await page.textContent('#scan-note')) ?? '', /^the scan failed \(ra0 /);
+    }
     await screenshot(page, model, 'network');
 
     // time: a zone by name; the camera's time then shows that zone's abbreviation

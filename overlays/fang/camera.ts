@@ -20,10 +20,12 @@ export const camera: Camera = {
   cardOverlay: 'p2/data',
   // snx_rtsp_server's stream (fang-hacks.md)
   streamInput: 'rtsp://127.0.0.1:554/unicast',
-  webFeatures: ['video'],
+  webFeatures: ['video', 'storage'],
+  // e2fsck and resize2fs on p1, which grow p2 at boot while it is not mounted (card.ts)
+  cardRecipes: ['e2fsprogs'],
   images: {
     fangBootMiB: { default: 64, minimum: 33, maximum: 1024, description: 'fang p1 (vfat, FAT32 needs at least 33 MiB)' },
-    fangDataMiB: { default: 32, minimum: 8, maximum: 4096, description: 'fang p2 (ext2); the camera can grow it to the card' },
+    fangDataMiB: { default: 32, minimum: 8, maximum: 4096, description: 'fang p2 (ext2); the web UI grows it to the card (System page)' },
   },
   budgets: {
     /** p1: the entry script and bootstrap files only; everything else is on p2. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
-import { fixedId, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
+import { fixedId, installPrograms, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
 import { makeMbrDisk } from '../../scripts/lib/images/disk.ts';
 import { makeExt2 } from '../../scripts/lib/images/ext2.ts';
 import { makeFat } from '../../scripts/lib/images/fat.ts';
@@ -22,8 +22,10 @@ export async function card(input: CardInput, tree: CardTree, out: string): Promi
   const vendor = await addVendorFiles('fang', tree, input.vendorDir);
   const view = templateView(input);
   overlay(view, tree, 'fang/p1', 'p1');
+  // e2fsck and resize2fs (bootstrap/sbin/): p1 is the partition that is not in use while
+  // bootstrap/grow-data.sh grows p2, and it stays readable whatever happened to p2
+  installPrograms(input, tree, 'p1/bootstrap', false, input.camera.cardRecipes ?? []);
   populateCardDir(input, tree, 'p2/data', true, vendor);
-  // data/.resize is the marker that offers growing p2 to the card's size on the camera
   overlay(view, tree, 'fang/p2', 'p2');
   const cloud = cloudStopManifest();
   writeList(tree, 'p2/data/etc/camfw/cloud-stop.list', cloud.processes.map((p) => p.name), 'overlays/fang/cloud-stop.json');

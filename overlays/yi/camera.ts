@@ -23,6 +23,8 @@ export const camera: Camera = {
   // rtspsvr's SD stream, 640x360
   streamInputSd: 'rtsp://127.0.0.1:554/ch0_1.h264',
   webFeatures: ['quality'],
+  // iwlist (Wireless Tools), for the network page's scan: the stock YI has none (card.ts)
+  cardRecipes: ['wireless-tools'],
   images: {
     yiCardMiB: { default: 64, minimum: 33, maximum: 4096, description: 'yi FAT32 partition' },
   },

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkFileBudget, checkTreeBudget, partitionLimit } from '../../scripts/lib/budgets.ts';
-import { fixedId, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
+import { fixedId, installPrograms, overlay, populateCardDir, templateView, writeList, type Artifact, type CardInput } from '../../scripts/lib/card-parts.ts';
 import { buildTrimmedHome, trimManifest } from '../../scripts/lib/firmware/home.ts';
 import { makeMbrDisk } from '../../scripts/lib/images/disk.ts';
 import { makeFat } from '../../scripts/lib/images/fat.ts';
@@ -50,6 +50,8 @@ export async function card(input: CardInput, tree: CardTree, out: string): Promi
   const vendor = await addVendorFiles('yi', tree, input.vendorDir);
   overlay(templateView(input), tree, 'yi/card', '');
   populateCardDir(input, tree, 'test', false, vendor);
+  // iwlist for the network page's scan (the stock firmware has none): test/usr/sbin/iwlist
+  installPrograms(input, tree, 'test', false, input.camera.cardRecipes ?? []);
   // The trim list for overlay mode, from the same manifest firmware mode uses.
   writeList(tree, 'test/etc/camfw/home-trim.list', trimManifest().remove.map((r) => r.path), 'overlays/yi/home-trim.json');
   // The stock boot after the hook, which the card runs (etc/camfw/stock-boot.sh).

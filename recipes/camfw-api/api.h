@@ -107,9 +107,16 @@ int conf_save(const struct conf *c, const char *path, int mode);
 
 /* settings.c */
 int settings_load(struct conf *c); /* -1 after the 500 */
+/* whether CAMFW_FEATURES has `feature` (what the web UI may change on this camera) */
+int has_feature(const struct conf *c, const char *feature);
 void route_settings_get(void);
 void route_settings_post(void);
 void route_stream(void);
+
+/* network.c */
+void route_network_get(void);
+void route_network_post(void);
+void route_network_scan(void);
 
 /* zones.c */
 struct zone {
@@ -141,6 +148,12 @@ void route_recording_delete(void);
 /* status.c */
 void route_status(void);
 void route_reboot(void);
+/* reboots the camera 2 s after the answer has gone; -1 when it cannot start */
+int reboot_soon(void);
+
+/* storage.c */
+void route_storage(void);
+void route_storage_grow(void);
 
 /* exec.c: the card's programs, with a fixed argument vector and environment */
 int run_program(const char *const argv[], char *output, size_t size);
@@ -153,6 +166,7 @@ void hex(const unsigned char *in, size_t len, char *out);
 int unhex(const char *in, unsigned char *out, size_t len);
 int equal_const_time(const void *a, const void *b, size_t len);
 long monotonic_seconds(void);
+/* mode -1: the filesystem's own (vfat holds none) */
 int write_file_atomic(const char *path, const char *content, int mode);
 const char *run_dir(void);
 size_t read_tail(const char *path, char *out, size_t max);

@@ -8,10 +8,13 @@
  *   POST /api/logout     (X-CSRF-Token)
  *   POST /api/password   {"old", "new"} (X-CSRF-Token)
  *   GET  /api/file/PATH  a file of the web UI, to a logged-in owner (lighttpd sends it)
- *   GET  /api/status, /api/services, /api/log?name=NAME, /api/settings, /api/recordings
+ *   GET  /api/status, /api/services, /api/log?name=NAME, /api/settings, /api/recordings, /api/network,
+ *        /api/network/scan
  *   GET  /api/recording/NAME   a segment, to play or download
- *   POST /api/settings, /api/stream, /api/service, /api/recording/delete, /api/reboot
- *        (each documented in its file: settings.c, services.c, records.c, status.c)
+ *   POST /api/settings, /api/stream, /api/service, /api/recording/delete, /api/reboot,
+ *        /api/network
+ *        (each documented in its file: settings.c, services.c, records.c, status.c, network.c)
+ *   GET  /api/storage, POST /api/storage/grow: the Xiaofang's data partition (storage.c)
  *
  * Copyright camfw authors. SPDX-License-Identifier: GPL-2.0-only
  */
@@ -106,6 +109,10 @@ int main(void)
 		strcmp(env_or("REQUEST_METHOD", ""), "POST") ? route_settings_get() : route_settings_post();
 	else if (!strcmp(path, "/stream"))
 		route_stream();
+	else if (!strcmp(path, "/network"))
+		strcmp(env_or("REQUEST_METHOD", ""), "POST") ? route_network_get() : route_network_post();
+	else if (!strcmp(path, "/network/scan"))
+		route_network_scan();
 	else if (!strcmp(path, "/recordings"))
 		route_recordings();
 	else if (!strcmp(path, "/recording/delete"))
@@ -114,6 +121,10 @@ int main(void)
 		route_recording(path + 11);
 	else if (!strcmp(path, "/reboot"))
 		route_reboot();
+	else if (!strcmp(path, "/storage"))
+		route_storage();
+	else if (!strcmp(path, "/storage/grow"))
+		route_storage_grow();
 	else if (!strncmp(path, "/file/", 6))
 		route_file(path + 6);
 	else if (!strcmp(path, "/file"))

@@ -81,7 +81,7 @@ static int in_list(const char *list, const char *word)
 	return 0;
 }
 
-static int has_feature(const struct conf *c, const char *feature)
+int has_feature(const struct conf *c, const char *feature)
 {
 	return in_list(conf_get(c, "CAMFW_FEATURES"), feature);
 }

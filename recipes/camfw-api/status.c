@@ -192,16 +192,21 @@ void route_status(void)
 	reply_buf(&out);
 }
 
-void route_reboot(void)
+int reboot_soon(void)
 {
-	struct session session;
 	char busybox[512];
 	/* after the answer has gone: BusyBox reboot asks init to stop everything and reboot */
 	const char *argv[] = { busybox, "sh", "-c", "sleep 2; sync; exec \"$0\" reboot", busybox, NULL };
+	snprintf(busybox, sizeof busybox, "%s/bin/busybox", card_dir());
+	return run_detached(argv);
+}
+
+void route_reboot(void)
+{
+	struct session session;
 	if (logged_in_post(&session) < 0)
 		return;
-	snprintf(busybox, sizeof busybox, "%s/bin/busybox", card_dir());
-	if (run_detached(argv) < 0) {
+	if (reboot_soon() < 0) {
 		reply_error(500, NULL, "cannot start the reboot");
 		return;
 	}

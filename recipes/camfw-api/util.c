@@ -93,7 +93,8 @@ long monotonic_seconds(void)
 
 /*
  * Replaces `path` with `content`: a temporary file beside it, written, synced, renamed
- * over it, the directory synced. A power cut leaves the old file or the new one.
+ * over it, the directory synced. A power cut leaves the old file or the new one. Mode -1
+ * leaves the mode to the filesystem (vfat refuses a chmod that would drop its x bits).
  */
 int write_file_atomic(const char *path, const char *content, int mode)
 {
@@ -103,10 +104,10 @@ int write_file_atomic(const char *path, const char *content, int mode)
 
 	if (snprintf(tmp, sizeof tmp, "%s.new", path) >= (int)sizeof tmp || snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
 		return -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode < 0 ? 0644 : mode);
 	if (fd < 0)
 		return -1;
-	if (fchmod(fd, (mode_t)mode) < 0)
+	if (mode >= 0 && fchmod(fd, (mode_t)mode) < 0)
 		goto fail;
 	while (done < len) {
 		ssize_t n = write(fd, content + done, len - done);

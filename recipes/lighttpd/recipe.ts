@@ -36,6 +36,7 @@ export const lighttpd: Recipe = {
     apply: [],
     note: "Debian 12's lighttpd 1.4.69-1 has no security update and an empty patch series",
   },
+  ownPatches: [{ file: 'owner-connections.patch', why: 'at most 16 connections per client address, and 10 s for a first request header: slow clients cannot take every connection from the owner' }],
   depends: ['pcre2'],
   programs: [{ path: 'usr/sbin/lighttpd', smoke: ['-V'] }],
   async build(ctx) {

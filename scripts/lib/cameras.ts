@@ -52,9 +52,11 @@ export interface Camera {
    * What the web UI may change on this camera beyond what every camera has (camfw-api's
    * settings.c): "video" the picture size, rate and bitrate handed to its RTSP server,
    * and the ISP's timestamp, flip, mirror and day/night; "quality" the choice of stream
-   * to push.
+   * to push; "storage" growing the card's data partition to the card (storage.c).
    */
-  webFeatures: Array<'video' | 'quality'>;
+  webFeatures: Array<'video' | 'quality' | 'storage'>;
+  /** Recipes only this camera's card carries, beyond every card's (CARD_RECIPES): its card.ts puts their programs where they go. */
+  cardRecipes?: string[];
   /** Its partition sizes in the configuration (images.<key>). */
   images: Record<string, PartitionSetting>;
   /** Size budgets of its card trees and artifacts, in bytes (its card.ts checks them). */

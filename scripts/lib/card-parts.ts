@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Toolchain } from '../../toolchain/types.ts';
 import type { BuildInfo } from './build-info.ts';
 import { buildOrder, type BuiltRecipe } from './builder.ts';
-import type { Camera } from './cameras.ts';
+import { CAMERAS, MODEL_IDS, type Camera } from './cameras.ts';
 import { configFiles } from './card-config.ts';
 import type { CamfwConfig } from './config.ts';
 import type { CardTree } from './manifest.ts';
@@ -16,6 +16,16 @@ import { paths } from './paths.ts';
 
 /** The recipes whose programs go on every card. */
 export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api', 'webui'];
+
+/** The recipes whose programs go on `camera`'s card: every card's, then its own (camera.ts `cardRecipes`). */
+export function cardRecipes(camera: Camera): string[] {
+  return [...CARD_RECIPES, ...(camera.cardRecipes ?? [])];
+}
+
+/** The recipes of every camera's card: what a build of all the cards compiles for one toolchain. */
+export function allCardRecipes(): string[] {
+  return [...new Set(MODEL_IDS.flatMap((m) => cardRecipes(CAMERAS[m])))];
+}
 
 export interface CardInput {
   camera: Camera;
@@ -35,12 +45,13 @@ export interface Artifact {
 }
 
 /**
- * Copies the card recipes' programs (and other files, the web UI) into `sub` of the card at their staging paths. With
- * `symlinks`, the staging tree's links to those programs come too (busybox applets).
+ * Copies the programs (and other files, the web UI) of the recipes `names` (every card's by
+ * default) into `sub` of the card at their staging paths. With `symlinks`, the staging
+ * tree's links to those programs come too (busybox applets).
  */
-function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks: boolean): void {
+export function installPrograms(input: CardInput, tree: CardTree, sub: string, symlinks: boolean, names: string[] = CARD_RECIPES): void {
   const dest = path.join(tree.root, sub);
-  for (const name of CARD_RECIPES) {
+  for (const name of names) {
     const b = input.built.get(name);
     if (!b) throw new Error(`card needs recipe ${name}, which was not built`);
     const patches = buildOrder([name]).flatMap((r) => (r.debianPatches?.apply ?? []).map((a) => `${r.name}: ${a.name}`));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModelId } from './cameras.ts';
 import type { Artifact, CardInput } from './card-parts.ts';
-import { CARD_RECIPES } from './card-parts.ts';
+import { cardRecipes } from './card-parts.ts';
 import { redactConfig } from './config.ts';
 import { sha256File } from './hash.ts';
 import { writeLicenses } from './licenses.ts';
@@ -64,7 +64,7 @@ async function writeCard(input: CardInput): Promise<Artifact[]> {
     files: await manifestOf(tree),
   };
   fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  await writeLicenses(path.join(out, 'licenses'), CARD_RECIPES.map((n) => input.built.get(n)!.recipe), input.tc);
+  await writeLicenses(path.join(out, 'licenses'), cardRecipes(input.camera).map((n) => input.built.get(n)!.recipe), input.tc);
   const record: CardRecord = {
     model: input.camera.id,
     version: input.info.version,

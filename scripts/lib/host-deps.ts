@@ -47,7 +47,7 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'unzip', why: 'vendor toolchain archives in .zip', for: 'build' },
   { name: 'dosfstools', why: 'mkfs.vfat for the card images', for: 'build' },
   { name: 'mtools', why: 'writes files into FAT images without mounting', for: 'build' },
-  { name: 'e2fsprogs', why: 'mke2fs/debugfs for fang data partition', for: 'build' },
+  { name: 'e2fsprogs', why: 'mke2fs/debugfs for fang data partition; e2fsck/dumpe2fs check it in the tests', for: 'build' },
   { name: 'fdisk', why: 'sfdisk writes the MBR partition tables', for: 'build' },
   { name: 'mtd-utils', why: 'mkfs.jffs2 repacks the stock YI home (firmware mode, --stock-home)', for: 'build' },
   { name: 'u-boot-tools', why: 'mkimage wraps the repacked YI home in its uImage header (firmware mode)', for: 'build' },

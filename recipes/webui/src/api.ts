@@ -135,6 +135,41 @@ export interface Settings {
   zones: string[];
 }
 
+export interface Addresses {
+  address: string;
+  netmask: string;
+  gateway: string;
+  dns: string;
+}
+
+export interface NetworkState {
+  /** card: camfw's own Wi-Fi; cloud: the Xiaofang's cloud app holds it; kept: KEEP-CLOUD on the card; "": not started */
+  mode: '' | 'card' | 'cloud' | 'kept';
+  iface: string;
+  ssid: string;
+  now: Addresses & { link: boolean };
+  saved: Addresses & { addressing: 'dhcp' | 'static' };
+  try: { state: '' | 'trying' | 'saved' | 'failed' | 'restarting'; reason: string; seconds: number };
+}
+
+export interface WifiNetwork {
+  ssid: string;
+  security: 'open' | 'wep' | 'wpa' | 'wpa2' | '802.1x';
+  quality: number;
+  signal: number;
+  channel: number;
+}
+
+/** GET /api/storage (the Xiaofang): sizes in bytes; a grow asked for waits for the next boot (pending) or failed there. */
+export interface Storage {
+  disk_bytes: number;
+  partition_bytes: number;
+  filesystem_bytes: number;
+  growable_bytes: number;
+  state: 'none' | 'pending' | 'failed';
+  error: string | null;
+}
+
 export interface Applied {
   ok: boolean;
   /** What each restarted service's init script said. */

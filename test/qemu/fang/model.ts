@@ -14,7 +14,7 @@ export const model: EmulatedModel = {
   wifiInterface: 'wlan0',
   defaultAccessPoint: FANG_PAIRED,
   sensor: MODES,
-  // gpio_aud and gpio_ms1: stock tools fang-hacks' scripts call by name (fang-hacks.md
-  // §1.4); /usr/bin is camfw's guess of where they are
-  rootStandins: ['/usr/bin/iCamera', '/usr/bin/miio_client', '/usr/boa/boa', '/usr/sbin/wpa_supplicant', '/usr/bin/gpio_aud', '/usr/bin/gpio_ms1'],
+  // gpio_aud, gpio_ms1 and iwlist: stock tools fang-hacks' scripts call by name
+  // (fang-hacks.md §1.4); /usr/bin and /usr/sbin are camfw's guesses of where they are
+  rootStandins: ['/usr/bin/iCamera', '/usr/bin/miio_client', '/usr/boa/boa', '/usr/sbin/wpa_supplicant', '/usr/bin/gpio_aud', '/usr/bin/gpio_ms1', '/usr/sbin/iwlist'],
 };

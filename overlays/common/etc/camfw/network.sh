@@ -11,6 +11,8 @@
 #             net_join again with the stock settings
 #   ON_UP     function run once, when the gateway first answers
 # NET_RECORD (default CARD_DIR/NETWORK-FALLBACK.txt) is where the fallback is recorded.
+# The addresses come from DHCP, or from etc/camfw/network.conf when the owner set static
+# ones in the web UI.
 
 NET_RUN=/tmp/camfw/net
 NET_GRACE=60
@@ -22,9 +24,12 @@ net_gateway() {
 
 # True when the gateway of $1 answers: a ping reply, or its ARP entry resolved after the
 # ping asked for it (routers that drop pings still answer ARP; a lost link fails both).
+# The entry is forgotten first: one learnt before the link went would still read as
+# resolved.
 net_gateway_ok() {
 	gw=$(net_gateway "$1")
 	[ -n "$gw" ] || return 1
+	arp -d "$gw" -i "$1" > /dev/null 2>&1
 	ping -c 1 -W 2 "$gw" > /dev/null 2>&1 && return 0
 	awk -v gw="$gw" -v dev="$1" '$1 == gw && $6 == dev && $3 == "0x2" { ok = 1 } END { exit !ok }' /proc/net/arp
 }
@@ -42,22 +47,55 @@ net_stop() {
 	sleep 1
 }
 
-# Joins the network of wpa_supplicant.conf $4 on $2 and starts DHCP; $5 says whose it is.
+# The addresses of $1 as network file $2 says (etc/camfw/network.conf, written by camfw-api
+# with checked IPv4 addresses only): static when it sets CAMFW_NET_ADDRESS, otherwise DHCP.
+net_address() {
+	iface="$1" file="$2"
+	CAMFW_NET_ADDRESS="" CAMFW_NET_NETMASK="" CAMFW_NET_GATEWAY="" CAMFW_NET_DNS=""
+	# shellcheck source=/dev/null
+	[ ! -f "$file" ] || . "$file"
+	if [ -z "$CAMFW_NET_ADDRESS" ]; then
+		# the camera's name goes to the DHCP server (settings.conf: CAMFW_HOSTNAME)
+		if [ -n "${CAMFW_HOSTNAME:-}" ]; then
+			set -- -x "hostname:$CAMFW_HOSTNAME"
+		else
+			set --
+		fi
+		udhcpc -i "$iface" -s "$CAMFW_ROOT/etc/camfw/udhcpc.script" -p "$NET_RUN/udhcpc.pid" -b -t 5 -T 2 -A 5 "$@"
+		return
+	fi
+	ifconfig "$iface" "$CAMFW_NET_ADDRESS" netmask "$CAMFW_NET_NETMASK" up
+	while route del default dev "$iface" 2> /dev/null; do :; done
+	route add default gw "$CAMFW_NET_GATEWAY" dev "$iface"
+	: > /tmp/resolv.conf.new
+	for d in $CAMFW_NET_DNS; do
+		echo "nameserver $d" >> /tmp/resolv.conf.new
+	done
+	mv /tmp/resolv.conf.new /tmp/resolv.conf
+	echo "camfw: network: $iface has $CAMFW_NET_ADDRESS (static), gateway $CAMFW_NET_GATEWAY"
+}
+
+# Joins the network of wpa_supplicant.conf $4 on $2 and sets its addresses (network file $6,
+# by default the card's etc/camfw/network.conf); $5 says whose settings they are.
 net_join() {
-	root="$1" iface="$2" wpa="$3" conf="$4" whose="$5"
+	root="$1" iface="$2" wpa="$3" conf="$4" whose="$5" addresses="${6:-$1/etc/camfw/network.conf}"
 	mkdir -p "$NET_RUN"
 	echo "camfw: network: joining Wi-Fi on $iface with $whose ($conf)"
 	if ! "$wpa" -B -i "$iface" -c "$conf" -P "$NET_RUN/wpa_supplicant.pid"; then
 		echo "camfw: network: $wpa did not start"
 		return 1
 	fi
-	# the camera's name goes to the DHCP server (settings.conf: CAMFW_HOSTNAME)
-	if [ -n "${CAMFW_HOSTNAME:-}" ]; then
-		set -- -x "hostname:$CAMFW_HOSTNAME"
-	else
-		set --
-	fi
-	udhcpc -i "$iface" -s "$root/etc/camfw/udhcpc.script" -p "$NET_RUN/udhcpc.pid" -b -t 5 -T 2 -A 5 "$@"
+	net_address "$iface" "$addresses"
+}
+
+# Records how the camera's network runs, for the web UI's network changes (net-try.sh):
+# MODE (card: camfw's own wpa_supplicant; cloud: the Xiaofang's cloud app holds Wi-Fi;
+# kept: the owner asked the cloud app to keep it), the interface, the wpa_supplicant
+# program and the settings it runs with, and the file a fallback is recorded in.
+net_setup() {
+	mkdir -p "$NET_RUN"
+	printf 'mode=%s\niface=%s\nwpa=%s\nconf=%s\nrecord=%s\n' "$1" "$2" "$3" "$4" "$5" > "$NET_RUN/setup.new"
+	mv "$NET_RUN/setup.new" "$NET_RUN/setup"
 }
 
 camfw_network() {
@@ -73,12 +111,16 @@ camfw_network() {
 		return 1
 	fi
 	ifconfig "$iface" up
+	net_setup card "$iface" "$wpa" "$conf" "$record"
 	net_join "$root" "$iface" "$wpa" "$conf" "$whose"
 	since=$(cut -d. -f1 /proc/uptime)
 	state=waiting
 	while true; do
 		now=$(cut -d. -f1 /proc/uptime)
-		if net_gateway_ok "$iface"; then
+		if [ -e "$NET_RUN/trying" ]; then
+			# the web UI is trying new settings (net-try.sh): they are its to judge
+			since=$now
+		elif net_gateway_ok "$iface"; then
 			if [ "$state" != up ]; then
 				echo "camfw: network: $iface reaches its gateway $(net_gateway "$iface") ($whose)"
 				if [ -n "$on_up" ]; then

@@ -1,12 +1,13 @@
 #!/bin/sh
 # telnet: a remote shell on port 23 (BusyBox telnetd) whose login is camfw-login: the web
 # page's user and password, never a stock root password. Off unless the owner turns it on
-# (services.telnet, or the web page): telnet is not encrypted, use it on your own network.
+# (services.telnet, or the web page), or asks for it with RESCUE-TELNET on a Xiaofang's FAT
+# partition ($RUN/rescue-telnet): telnet is not encrypted, use it on your own network.
 # usage: busybox sh 50-telnet.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=telnet
 SERVICE_BACKOFF_MAX=60
 service_enabled() {
-	[ "$CAMFW_SERVICE_TELNET" = 1 ]
+	[ "$CAMFW_SERVICE_TELNET" = 1 ] || [ -e "$RUN/rescue-telnet" ]
 }
 service_check() {
 	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then

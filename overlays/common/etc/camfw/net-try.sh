@@ -1,0 +1,139 @@
+#!/bin/sh
+# Tries the network settings the web UI sent before anything is saved, so that a typo
+# cannot lock the owner out (fang-hacks' rule: no change that leaves the camera
+# unreachable). camfw-api checked them and wrote them to $RUN/net/candidate/:
+# wpa_supplicant.conf (absent: keep the Wi-Fi network) and network.conf (DHCP or static).
+#
+# The camera leaves its network and joins with the new settings. When the gateway answers
+# within TRY_SECONDS, they are saved on the card (a temporary file, sync, rename) and the
+# camera stays; on a Xiaofang whose cloud app held Wi-Fi, it restarts, and camfw then
+# takes the network from the cloud app at boot (take-network.sh). Otherwise the camera
+# goes back to the settings it had, and nothing is saved. What happened is in
+# $RUN/net/try (state=, reason=: our own words, for camfw-api) and the boot log.
+#
+# usage: busybox sh net-try.sh CARD_DIR
+set -u
+ROOT="${1:?usage: net-try.sh CARD_DIR}"
+# camfw-api starts it with no output: what it does goes to the boot log
+exec >> /tmp/camfw.log 2>&1
+CAMFW_ROOT="$ROOT"
+# shellcheck source=env.sh
+. "$ROOT/etc/camfw/env.sh"
+# shellcheck source=network.sh
+. "$ROOT/etc/camfw/network.sh"
+# shellcheck source=/dev/null
+. "$ROOT/etc/camfw/settings.conf"
+TRY_SECONDS=30
+CANDIDATE="$NET_RUN/candidate"
+
+say() {
+	printf 'state=%s\nreason=%s\n' "$1" "$2" > "$NET_RUN/try.new"
+	mv "$NET_RUN/try.new" "$NET_RUN/try"
+	echo "camfw: network: try: $1: $2"
+}
+
+setup() {
+	sed -n "s/^$1=//p" "$NET_RUN/setup" 2> /dev/null | head -n 1
+}
+
+# Copies $1 to $2 on the card so that a power cut leaves the old file or the new one.
+install_file() {
+	cp "$1" "$2.new" && chmod 600 "$2.new" && sync && mv "$2.new" "$2" && sync
+}
+
+exec 7> "$NET_RUN/try.lock"
+if ! flock -n 7; then
+	echo "camfw: network: try: another try is running"
+	exit 1
+fi
+# (network.sh's functions set root, iface, wpa and conf: these names are not theirs)
+mode=$(setup mode)
+try_iface=$(setup iface)
+try_wpa=$(setup wpa)
+saved_conf=$(setup conf)
+fallback_record=$(setup record)
+new_conf="$CANDIDATE/wpa_supplicant.conf"
+[ -f "$new_conf" ] || new_conf="$saved_conf"
+case "$mode" in
+	card) ;;
+	cloud)
+		if [ ! -f "$CANDIDATE/wpa_supplicant.conf" ]; then
+			say failed "the cloud app holds Wi-Fi on this camera: give a Wi-Fi network for camfw to take over"
+			exit 1
+		fi
+		;;
+	kept)
+		say failed "KEEP-CLOUD is on the card: the cloud app keeps the network until you delete it"
+		exit 1
+		;;
+	*)
+		say failed "the camera's network has not started yet: try again in a minute"
+		exit 1
+		;;
+esac
+
+# The cloud app's addresses, to give back when the try fails: udhcpc clears the
+# interface's address when it starts, and the cloud app's DHCP client would not set it
+# again before its lease is due for renewal (hours): the owner would be locked out.
+if [ "$mode" = cloud ]; then
+	cloud_addr=$(ifconfig "$try_iface" | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')
+	cloud_mask=$(ifconfig "$try_iface" | sed -n 's/.*Mask:\([0-9.]*\).*/\1/p')
+	cloud_gw=$(net_gateway "$try_iface")
+	cp /tmp/resolv.conf "$NET_RUN/cloud-resolv.conf" 2> /dev/null
+fi
+
+: > "$NET_RUN/trying"
+trap 'rm -f "$NET_RUN/trying"' EXIT
+say trying "joining with the new settings for up to $TRY_SECONDS s"
+net_stop
+ok=0
+started=$(cut -d. -f1 /proc/uptime)
+# the daemons it starts must not hold the try's lock (descriptor 7)
+if net_join "$ROOT" "$try_iface" "$try_wpa" "$new_conf" "the settings being tried" "$CANDIDATE/network.conf" 7>&-; then
+	while true; do
+		if net_gateway_ok "$try_iface"; then
+			ok=1
+			break
+		fi
+		[ $(($(cut -d. -f1 /proc/uptime) - started)) -lt "$TRY_SECONDS" ] || break
+		sleep 2
+	done
+fi
+
+if [ "$ok" = 1 ]; then
+	[ ! -f "$CANDIDATE/network.conf" ] || install_file "$CANDIDATE/network.conf" "$ROOT/etc/camfw/network.conf"
+	[ ! -f "$CANDIDATE/wpa_supplicant.conf" ] || install_file "$CANDIDATE/wpa_supplicant.conf" "$ROOT/etc/wpa_supplicant.conf"
+	# a fallback recorded before would keep camfw off the network at the next boot
+	[ -z "$fallback_record" ] || rm -f "$fallback_record"
+	rm -rf "$CANDIDATE"
+	if [ "$mode" = cloud ]; then
+		say restarting "the gateway answered: saved; the camera restarts to take the network from the cloud app"
+		net_stop
+		sync
+		sleep 2
+		reboot
+		exit 0
+	fi
+	say saved "the gateway $(net_gateway "$try_iface") answered: the new settings are saved"
+	exit 0
+fi
+
+net_stop
+rm -rf "$CANDIDATE"
+if [ "$mode" = cloud ]; then
+	if [ -n "$cloud_addr" ]; then
+		ifconfig "$try_iface" "$cloud_addr" netmask "${cloud_mask:-255.255.255.0}" up
+		[ -z "$cloud_gw" ] || route add default gw "$cloud_gw" dev "$try_iface"
+		[ ! -f "$NET_RUN/cloud-resolv.conf" ] || mv "$NET_RUN/cloud-resolv.conf" /tmp/resolv.conf
+		if net_gateway_ok "$try_iface"; then
+			echo "camfw: network: the cloud app's addresses are back ($cloud_addr), and its gateway answers"
+		else
+			echo "camfw: network: the cloud app's addresses are back ($cloud_addr), but its gateway does not answer yet"
+		fi
+	fi
+	say failed "no answer from a gateway within $TRY_SECONDS s with the new settings: the cloud app keeps the network, nothing was saved"
+	exit 1
+fi
+net_join "$ROOT" "$try_iface" "$try_wpa" "$saved_conf" "the saved settings (the try failed)" 7>&-
+say failed "no answer from a gateway within $TRY_SECONDS s with the new settings: back on the saved ones, nothing was saved"
+exit 1
