@@ -83,8 +83,9 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
     try {
       await cam.cardPage();
       const o = await owner(cam.url);
-      const n = await o.get<{ mode: string; ssid: string; now: { address: string; gateway: string } }>('network');
+      const n = await o.get<{ mode: string; ssid: string; now: { link: boolean; address: string; gateway: string } }>('network');
       assert.equal(n.json.mode, 'card');
+      assert.equal(n.json.now.link, true);
       assert.equal(n.json.ssid, YI_PAIRED.ssid);
       assert.equal(n.json.now.address, '10.0.2.15');
       assert.equal(n.json.now.gateway, '10.0.2.2');

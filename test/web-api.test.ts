@@ -240,6 +240,9 @@ describe('camfw-api, status, services, logs, reboot', () => {
     assert.ok(byName.stream.uptime >= 100 && byName.stream.uptime < 200);
     assert.equal(byName.ntp.state, 'stopped');
     assert.equal(byName.web.state, 'not started');
+    // started at boot as each init script declares (SERVICE_SETTINGS), with this card's
+    // settings: the stream worker neither pushes nor records, so it is off
+    assert.deepEqual(Object.fromEntries(Object.entries(byName as Record<string, { enabled: boolean }>).map(([k, v]) => [k, v.enabled])), { ntp: true, web: true, rtsp: true, stream: false, telnet: false });
     assert.deepEqual(s.stream, stream);
     assert.deepEqual(s.vendor, [{ path: 'usr/bin/rtspsvr', what: s.vendor[0].what, built: 'missing', present: false }]);
     // copied onto the card later: found

@@ -132,7 +132,8 @@ struct service {
 };
 int services_list(struct service *s, int max);
 const struct service *service_find(const struct service *s, int n, const char *name);
-int service_enabled(const struct conf *c, const char *name);
+/* whether a setting its init script declares (SERVICE_SETTINGS) starts it at boot */
+int service_enabled(const struct conf *c, const struct service *s);
 void service_json(struct buf *out, const struct conf *c, const struct service *s);
 /* runs the service's init script with start, stop or restart: its exit status, its output */
 int service_action(const struct service *s, const char *action, char *output, size_t size);
@@ -170,6 +171,7 @@ long monotonic_seconds(void);
 int write_file_atomic(const char *path, const char *content, int mode);
 const char *run_dir(void);
 size_t read_tail(const char *path, char *out, size_t max);
+void first_line(const char *path, char *out, size_t size);
 const char *card_dir(void);
 
 #endif

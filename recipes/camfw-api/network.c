@@ -194,7 +194,9 @@ void route_network_get(void)
 	buf_string(&out, utf8_valid((char *)ssid, n) && strlen((char *)ssid) == n ? (char *)ssid : "");
 	/* what the camera has now */
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	buf_add(&out, ",\"now\":{\"link\":%s", s.iface[0] && snprintf(p, sizeof p, "/sys/class/net/%s/carrier", s.iface) > 0 && read_tail(p, text, 4) && text[0] == '1' ? "true" : "false");
+	snprintf(p, sizeof p, "/sys/class/net/%s/carrier", s.iface);
+	first_line(p, text, sizeof text);
+	buf_add(&out, ",\"now\":{\"link\":%s", s.iface[0] && !strcmp(text, "1") ? "true" : "false");
 	add_ipv4(&out, "address", sock, s.iface, SIOCGIFADDR);
 	add_ipv4(&out, "netmask", sock, s.iface, SIOCGIFNETMASK);
 	if (sock >= 0)

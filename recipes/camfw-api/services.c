@@ -65,34 +65,49 @@ const struct service *service_find(const struct service *s, int n, const char *n
 static void supervised(const char *name, const char *rel, char *out, size_t size)
 {
 	char p[600];
-	FILE *f;
 	snprintf(p, sizeof p, "%s/service/%s/%s", run_dir(), name, rel);
-	out[0] = '\0';
-	f = fopen(p, "r");
-	if (!f)
-		return;
-	if (fgets(out, (int)size, f))
-		out[strcspn(out, "\n")] = '\0';
-	fclose(f);
+	first_line(p, out, size);
 }
 
 /*
- * Which settings start it at boot: CAMFW_SERVICE_<NAME>; for the stream worker, pushing
- * or recording; the picture's settings (the Xiaofang's image service) go with the RTSP server.
+ * The settings that start it at boot, as its init script declares them for service.sh:
+ * the line SERVICE_SETTINGS="NAME ..." (variables of settings.conf); "" when it has none.
  */
-int service_enabled(const struct conf *c, const char *name)
+static void declared_settings(const struct service *s, char *out, size_t size)
 {
-	char var[48];
-	size_t i;
-	if (!strcmp(name, "stream"))
-		return !strcmp(conf_get(c, "CAMFW_SERVICE_RTMP"), "1") || !strcmp(conf_get(c, "CAMFW_SERVICE_RECORD"), "1");
-	if (!strcmp(name, "image"))
-		name = "rtsp";
-	snprintf(var, sizeof var, "CAMFW_SERVICE_%s", name);
-	for (i = 14; var[i]; i++)
-		if (var[i] >= 'a' && var[i] <= 'z')
-			var[i] = (char)(var[i] - 'a' + 'A');
-	return !strcmp(conf_get(c, var), "1");
+	char p[600], line[256];
+	FILE *f;
+	out[0] = '\0';
+	snprintf(p, sizeof p, "%s/etc/camfw/services/%s", card_dir(), s->file);
+	f = fopen(p, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		size_t n = strlen(line);
+		if (strncmp(line, "SERVICE_SETTINGS=\"", 18) || n < 20 || strcmp(line + n - 2, "\"\n"))
+			continue;
+		line[n - 2] = '\0';
+		if (strspn(line + 18, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ ") == n - 20 && n - 20 < size)
+			memcpy(out, line + 18, n - 19);
+		break;
+	}
+	fclose(f);
+}
+
+int service_enabled(const struct conf *c, const struct service *s)
+{
+	char settings[200];
+	const char *v;
+	declared_settings(s, settings, sizeof settings);
+	for (v = settings; *v; v += strspn(v, " ")) {
+		char name[48];
+		size_t len = strcspn(v, " ");
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : 0), v);
+		if (!strcmp(conf_get(c, name), "1"))
+			return 1;
+		v += len;
+	}
+	return 0;
 }
 
 /* {"name":...,"state":"running|restarting|stopped|not started","pid":...,"enabled":...,...} */
@@ -124,7 +139,7 @@ void service_json(struct buf *out, const struct conf *c, const struct service *s
 	buf_add(out, ",\"state\":");
 	buf_string(out, state);
 	buf_add(out, ",\"pid\":%ld,\"uptime\":%ld,\"restarts\":%ld,\"enabled\":%s,\"last_exit\":", strspn(pid, "0123456789") == strlen(pid) ? atol(pid) : 0, since > 0 ? since : 0,
-		atol(restarts), service_enabled(c, s->name) ? "true" : "false");
+		atol(restarts), service_enabled(c, s) ? "true" : "false");
 	buf_string(out, last);
 	buf_add(out, "}");
 }

@@ -163,3 +163,15 @@ const char *card_dir(void)
 {
 	return env_or("CAMFW_ROOT", "/nonexistent");
 }
+
+/* The first line of a file without its newline (sysfs and /proc too: their sizes say nothing), or "". */
+void first_line(const char *path, char *out, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(out, (int)size, f))
+		out[strcspn(out, "\n")] = '\0';
+	fclose(f);
+}

@@ -1,9 +1,11 @@
 # What every camfw service does under the supervisor (BusyBox runsvdir and runsv). Each
-# service is one file, etc/camfw/services/NN-NAME.sh, which sets SERVICE_NAME and
-# SERVICE_BACKOFF_MAX, defines service_enabled (whether settings.conf starts it at boot)
-# and service_run (which runs the program in the foreground, by exec), may define
-# service_check (why the service cannot start now, on standard output, and status 1),
-# and then sources this file. The service file is then its init script:
+# service is one file, etc/camfw/services/NN-NAME.sh, which sets SERVICE_NAME,
+# SERVICE_BACKOFF_MAX and SERVICE_SETTINGS (on one line, SERVICE_SETTINGS="NAME ...":
+# the settings.conf variables of which any being 1 starts it at boot; camfw-api reads
+# the same line), defines service_run (which runs the program in the foreground, by
+# exec), may define service_check (why the service cannot start now, on standard output,
+# and status 1) and service_enabled (when more than its settings start it), and then
+# sources this file. The service file is then its init script:
 #
 #   busybox sh etc/camfw/services/NN-NAME.sh CARD_DIR start|stop|restart|status|boot
 #
@@ -97,6 +99,15 @@ wait_supervised() {
 		n=$((n + 1))
 	done
 }
+
+# Whether one of the service's settings (SERVICE_SETTINGS) is 1 in settings.conf.
+service_settings_on() {
+	for setting in $SERVICE_SETTINGS; do
+		grep -q "^$setting='1'\$" "$CAMFW_ROOT/etc/camfw/settings.conf" && return 0
+	done
+	return 1
+}
+command -v service_enabled > /dev/null || service_enabled() { service_settings_on; }
 
 # Starts it when its setting is on and service_check agrees; otherwise says why not.
 service_boot() {

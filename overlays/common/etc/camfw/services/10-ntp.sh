@@ -4,9 +4,7 @@
 # usage: busybox sh 10-ntp.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=ntp
 SERVICE_BACKOFF_MAX=60
-service_enabled() {
-	[ "$CAMFW_SERVICE_NTP" = 1 ]
-}
+SERVICE_SETTINGS="CAMFW_SERVICE_NTP"
 service_run() {
 	exec ntpd -n -p "$CAMFW_NTP_SERVER"
 }

@@ -7,9 +7,7 @@
 # usage: busybox sh 20-web.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=web
 SERVICE_BACKOFF_MAX=8
-service_enabled() {
-	[ "$CAMFW_SERVICE_WEB" = 1 ]
-}
+SERVICE_SETTINGS="CAMFW_SERVICE_WEB"
 service_run() {
 	if [ -e "$RUN/cloud-kept" ] && [ "$CAMFW_WEB_PORT" = 80 ]; then
 		CAMFW_WEB_PORT=8080

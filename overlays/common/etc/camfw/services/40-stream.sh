@@ -7,9 +7,8 @@
 # usage: busybox sh 40-stream.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=stream
 SERVICE_BACKOFF_MAX=60
-service_enabled() {
-	[ "$CAMFW_SERVICE_RTMP" = 1 ] || [ "$CAMFW_SERVICE_RECORD" = 1 ]
-}
+# on when it pushes or records
+SERVICE_SETTINGS="CAMFW_SERVICE_RTMP CAMFW_SERVICE_RECORD"
 service_check() {
 	if [ "$CAMFW_SERVICE_RTSP" != 1 ]; then
 		echo "it reads the camera's RTSP stream, which is off in the configuration"

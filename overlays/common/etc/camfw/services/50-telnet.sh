@@ -6,8 +6,9 @@
 # usage: busybox sh 50-telnet.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=telnet
 SERVICE_BACKOFF_MAX=60
+SERVICE_SETTINGS="CAMFW_SERVICE_TELNET"
 service_enabled() {
-	[ "$CAMFW_SERVICE_TELNET" = 1 ] || [ -e "$RUN/rescue-telnet" ]
+	service_settings_on || [ -e "$RUN/rescue-telnet" ]
 }
 service_check() {
 	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then

@@ -8,9 +8,7 @@
 SERVICE_NAME=rtsp
 SERVICE_BACKOFF_MAX=30
 SERVER=usr/bin/snx_rtsp_server
-service_enabled() {
-	[ "$CAMFW_SERVICE_RTSP" = 1 ]
-}
+SERVICE_SETTINGS="CAMFW_SERVICE_RTSP"
 service_check() {
 	if [ ! -x "$CAMFW_ROOT/$SERVER" ]; then
 		echo "no $SERVER on the card: the camera has no RTSP stream (give it to the build with --vendor-dir)"

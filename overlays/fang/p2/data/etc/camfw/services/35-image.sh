@@ -9,9 +9,8 @@
 SERVICE_NAME=image
 SERVICE_BACKOFF_MAX=30
 ISP_CTL=usr/bin/snx_isp_ctl
-service_enabled() {
-	[ "$CAMFW_SERVICE_RTSP" = 1 ]
-}
+# the picture's settings go with the RTSP server that opens the ISP
+SERVICE_SETTINGS="CAMFW_SERVICE_RTSP"
 service_check() {
 	if [ ! -x "$CAMFW_ROOT/$ISP_CTL" ]; then
 		echo "no $ISP_CTL on the card: the picture keeps its settings (give the file to the build with --vendor-dir)"
