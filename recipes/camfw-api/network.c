@@ -113,8 +113,10 @@ static size_t conf_ssid(const char *path, unsigned char *out, size_t size)
 		if (*v == '"' && (end = strrchr(v + 1, '"'))) {
 			n = (size_t)(end - v - 1) < size ? (size_t)(end - v - 1) : 0;
 			memcpy(out, v + 1, n);
-		} else if (lower_hex(v), strlen(v) % 2 == 0 && strlen(v) / 2 <= size && unhex(v, out, strlen(v) / 2) == 0) {
-			n = strlen(v) / 2;
+		} else {
+			lower_hex(v);
+			if (strlen(v) % 2 == 0 && strlen(v) / 2 <= size && unhex(v, out, strlen(v) / 2) == 0)
+				n = strlen(v) / 2;
 		}
 		break;
 	}

@@ -122,8 +122,8 @@ net_stop
 rm -rf "$CANDIDATE"
 if [ "$mode" = cloud ]; then
 	if [ -n "$cloud_addr" ]; then
-		ifconfig "$try_iface" "$cloud_addr" netmask "${cloud_mask:-255.255.255.0}" up
-		[ -z "$cloud_gw" ] || route add default gw "$cloud_gw" dev "$try_iface"
+		net_static "$try_iface" "$cloud_addr" "${cloud_mask:-255.255.255.0}" "$cloud_gw" ""
+		# the cloud app's resolv.conf as it was, not only its name servers
 		[ ! -f "$NET_RUN/cloud-resolv.conf" ] || mv "$NET_RUN/cloud-resolv.conf" /tmp/resolv.conf
 		if net_gateway_ok "$try_iface"; then
 			echo "camfw: network: the cloud app's addresses are back ($cloud_addr), and its gateway answers"

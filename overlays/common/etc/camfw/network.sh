@@ -64,15 +64,15 @@ net_address() {
 		udhcpc -i "$iface" -s "$CAMFW_ROOT/etc/camfw/udhcpc.script" -p "$NET_RUN/udhcpc.pid" -b -t 5 -T 2 -A 5 "$@"
 		return
 	fi
-	ifconfig "$iface" "$CAMFW_NET_ADDRESS" netmask "$CAMFW_NET_NETMASK" up
-	while route del default dev "$iface" 2> /dev/null; do :; done
-	route add default gw "$CAMFW_NET_GATEWAY" dev "$iface"
-	: > /tmp/resolv.conf.new
-	for d in $CAMFW_NET_DNS; do
-		echo "nameserver $d" >> /tmp/resolv.conf.new
-	done
-	mv /tmp/resolv.conf.new /tmp/resolv.conf
-	echo "camfw: network: $iface has $CAMFW_NET_ADDRESS (static), gateway $CAMFW_NET_GATEWAY"
+	echo "camfw: network: $iface: static addresses (etc/camfw/network.conf)"
+	net_static "$iface" "$CAMFW_NET_ADDRESS" "$CAMFW_NET_NETMASK" "$CAMFW_NET_GATEWAY" "$CAMFW_NET_DNS"
+}
+
+# Sets address $2, netmask $3, gateway $4 and DNS servers $5 (space-separated) on $1 as a
+# DHCP lease is set: by udhcpc's event script, which checks every value again.
+net_static() {
+	interface="$1" ip="$2" subnet="$3" router="$4" dns="$5" \
+		"$CAMFW_ROOT/bin/busybox" sh "$CAMFW_ROOT/etc/camfw/udhcpc.script" bound
 }
 
 # Joins the network of wpa_supplicant.conf $4 on $2 and sets its addresses (network file $6,
