@@ -18,6 +18,8 @@ describe('configuration', () => {
     assert.deepEqual(c.web, { user: 'admin', port: 80 });
     assert.deepEqual(c.video, { resolution: '1920x1080', fps: 15, bitrateKbps: 2048, timestamp: false, flip: false, mirror: false, ir: 'auto' });
     assert.equal(c.services.telnet, false);
+    assert.equal(c.services.ssh, false);
+    assert.equal(c.services.ftp, false);
     assert.equal(c.wifi, undefined);
     assert.deepEqual(c.images, { fangBootMiB: 64, fangDataMiB: 32, yiCardMiB: 64 });
   });
@@ -109,16 +111,15 @@ describe('configuration', () => {
   test('settings a card cannot honour yet are refused, not ignored, by the build', async () => {
     const dir = tmpDir('refused');
     const file = path.join(dir, 'config.json');
-    fs.writeFileSync(file, JSON.stringify({ video: { fps: 10 }, stream: { url: 'rtmp://x/live' }, services: { telnet: true, ftp: true, rtsp: true } }));
+    fs.writeFileSync(file, JSON.stringify({ video: { fps: 10 }, stream: { url: 'rtmp://x/live' }, services: { telnet: true, ssh: true, ftp: true, rtsp: true } }));
     const { given } = loadConfigFile(file);
-    assert.deepEqual(refusedSettings(given, 'fang', CAMERAS.fang.unsupported).map((r) => r.split(':')[0]), ['services.ftp']);
-    assert.deepEqual(refusedSettings(given, 'yi', CAMERAS.yi.unsupported).map((r) => r.split(':')[0]), ['services.ftp', 'video.fps']);
+    assert.deepEqual(refusedSettings(given, 'fang', CAMERAS.fang.unsupported).map((r) => r.split(':')[0]), []);
+    assert.deepEqual(refusedSettings(given, 'yi', CAMERAS.yi.unsupported).map((r) => r.split(':')[0]), ['video.fps']);
     // the example builds for both cameras
     assert.deepEqual(refusedSettings(loadConfigFile(path.join(paths.root, 'config/example.json')).given, 'yi', CAMERAS.yi.unsupported), []);
     const r = await runBuild(path.join(dir, 'out'), { config: file, args: ['--model', 'yi'] });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /video\.fps: not supported on yi: the YI's rtspsvr serves fixed streams/);
-    assert.match(r.stderr, /services\.ftp: not supported on yi: camfw has no FTP/);
     assert.ok(!fs.existsSync(path.join(dir, 'out', 'yi')), 'the build did work before refusing');
   });
 

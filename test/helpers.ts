@@ -281,6 +281,34 @@ export function telnet(port: number, user: string, password: string, command: st
   });
 }
 
+/**
+ * `command` over SSH (the host's OpenSSH client) on host port `port`, logging in as `user`
+ * with `password` by password only (SSH_ASKPASS gives it, from the environment), with the
+ * camera's host key kept in `knownHosts`; or, for `{ tty }`, a login shell on a terminal
+ * that is given those lines. Exit 255 when the login fails.
+ */
+export async function ssh(port: number, user: string, password: string, command: string | { tty: string }, knownHosts: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const askpass = path.join(path.dirname(knownHosts), 'askpass.sh');
+  fs.writeFileSync(askpass, '#!/bin/sh\nprintf \'%s\\n\' "$CAMFW_TEST_SSH_PASSWORD"\n', { mode: 0o700 });
+  return run(
+    [
+      'ssh', '-p', String(port), '-o', 'BatchMode=no', '-o', 'StrictHostKeyChecking=accept-new', '-o', `UserKnownHostsFile=${knownHosts}`,
+      '-o', 'PreferredAuthentications=password', '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', '-o', 'ConnectTimeout=30',
+      '-F', '/dev/null', ...(typeof command === 'string' ? [`${user}@127.0.0.1`, command] : ['-tt', `${user}@127.0.0.1`]),
+    ],
+    { env: { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'none', CAMFW_TEST_SSH_PASSWORD: password }, input: typeof command === 'string' ? '' : command.tty, allowFail: true, timeoutMs: 120_000 },
+  );
+}
+
+/**
+ * curl on the camera's FTP port (host port `port`), logged in as `user`: the data
+ * connections in active mode, which the camera opens back to its peer (10.0.2.2, the host
+ * loopback to QEMU's user network). Exit 67 when the login is refused.
+ */
+export function ftp(port: number, user: string, password: string, remotePath: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(['curl', '-sS', '--ftp-port', '127.0.0.1', '--max-time', '90', '--user', `${user}:${password}`, ...args, `ftp://127.0.0.1:${port}/${remotePath}`], { allowFail: true, timeoutMs: 120_000 });
+}
+
 /** MTOOLS_SKIP_CHECK: mtools reads the card images camfw makes without checking their geometry. */
 export const MTOOLS = { env: { MTOOLS_SKIP_CHECK: '1' } };
 

@@ -2,15 +2,17 @@
 // what the owner configured starts at boot (the push to nginx-rtmp on the host, reached at
 // 10.0.2.2 as a camera reaches its network, and the recording on the card), whatever dies
 // comes back with a capped, growing delay and a log line, a service stopped by its init
-// script stays stopped, logs stay bounded under a request flood, and the stream key shows
-// nowhere on the camera.
+// script stays stopped, logs stay bounded under a request flood, the stream key shows
+// nowhere on the camera, and telnet, SSH and FTP take the owner's password only.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
-import { cardImage, cardPrograms, OWNER_PASSWORD, ownerSession, sessionCookie, telnet, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, ftp, OWNER_PASSWORD, ownerSession, sessionCookie, ssh, telnet, tmpDir } from './helpers.ts';
+import { run } from '../scripts/lib/run.ts';
 import { hostileSweep, type Send } from './hostile.ts';
 import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
 
@@ -184,7 +186,93 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
     assert.match(root, /camfw: logged in as admin: a root shell/);
     assert.match((await cam.exec(`grep CAMFW_SERVICE_TELNET ${CARD}/etc/camfw/settings.conf`)).output, /='1'/);
   });
+
+  test('SSH, turned on from the web page, logs in with the web password only, with the host key its log shows', async () => {
+    const { cookie, csrf } = await ownerSession(cam.url, password);
+    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ ssh: true }) });
+    assert.equal(on.status, 200, await on.text());
+    const knownHosts = path.join(dir, 'known_hosts');
+    await waitFor('dropbear on port 22', async () => (await cam.exec('netstat -ltn | grep -q ":22 " && echo up')).output.includes('up') || undefined, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
+    // the stock root password, and the owner's user with a wrong one
+    for (const [user, pw] of [['root', 'ismart12'], ['admin', `${password}x`]]) {
+      const r = await ssh(cam.sshPort, user, pw, 'id', knownHosts);
+      assert.equal(r.code, 255, `${user}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /Permission denied/);
+    }
+    for (const user of ['admin', 'root']) {
+      const r = await ssh(cam.sshPort, user, password, 'echo "ssh-$((6 * 7))"; id -u; echo "$PATH"', knownHosts);
+      assert.equal(r.code, 0, `${user}: ${r.stdout}${r.stderr}`);
+      // the owner's shell: root, with the card's tools first on PATH (camfw-login)
+      assert.deepEqual(r.stdout.trim().split('\n'), ['ssh-42', '0', `/tmp/camfw/bin:${CARD}/bin:${CARD}/sbin:${CARD}/usr/bin:${CARD}/usr/sbin:/bin:/sbin:/usr/bin:/usr/sbin`]);
+    }
+    // a login shell on a terminal (a pty), the card's shell
+    const tty = await ssh(cam.sshPort, 'admin', password, { tty: 'echo "tty-$((6 * 7))"; readlink /proc/self/fd/0; exit\n' }, knownHosts);
+    assert.equal(tty.code, 0, `${tty.stdout}${tty.stderr}`);
+    assert.match(tty.stdout, /tty-42\r?\n\/dev\/pts\/\d+/);
+    // the fingerprint in the service's log is the key the client was shown, and it is kept on the card
+    const logged = /Fingerprint: (?:sha256|SHA256):(\S+)/i.exec((await cam.exec('cat /tmp/camfw/log/ssh/current')).output);
+    assert.ok(logged, (await cam.exec('cat /tmp/camfw/log/ssh/current')).output);
+    const seen = (await run(['ssh-keygen', '-l', '-E', 'sha256', '-f', knownHosts])).stdout;
+    assert.ok(seen.includes(`SHA256:${logged[1]}`), `${seen} has not the fingerprint ${logged[1]}`);
+    assert.match((await cam.exec(`ls ${CARD}/etc/camfw/ssh_host_ed25519_key`)).output, /ssh_host_ed25519_key$/m);
+  });
+
+  test('FTP, turned on from the web page, serves the recordings read-only to the owner only', async () => {
+    const { cookie, csrf } = await ownerSession(cam.url, password);
+    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ ftp: true }) });
+    assert.equal(on.status, 200, await on.text());
+    await waitFor('ftpd on port 21', async () => (await cam.exec('netstat -ltn | grep -q ":21 " && echo up')).output.includes('up') || undefined, 30_000);
+    // never anonymous, never the stock root password
+    for (const [user, pw] of [['anonymous', 'guest@'], ['ftp', ''], ['root', 'ismart12']]) {
+      const r = await ftp(cam.ftpPort, user, pw, '');
+      assert.equal(r.code, 67, `${user}: ${r.code} ${r.stdout}${r.stderr}`);
+    }
+    // the listing is the recordings directory: its root is not the camera's /
+    const list = await ftp(cam.ftpPort, 'admin', password, '', ['--list-only']);
+    assert.equal(list.code, 0, list.stderr);
+    const onCamera = (await cam.exec('ls -1 /home/hd1/record')).output.trim().split('\n');
+    const listed = list.stdout.trim().split(/\r?\n/);
+    const segment = onCamera.find((f) => /^\d{8}-\d{6}\.mp4$/.test(f))!;
+    assert.ok(listed.includes(segment), `${segment} is not in the listing ${listed.join(' ')}`);
+    for (const outside of ['etc/passwd', '../etc/passwd', 'home/hd1/test/etc/camfw/web.passwd']) {
+      const r = await ftp(cam.ftpPort, 'root', password, outside, ['--path-as-is', '-o', '/dev/null']);
+      assert.notEqual(r.code, 0, `${outside} was served`);
+    }
+    // a closed segment comes down whole, as root too
+    const local = path.join(dir, 'from-ftp.mp4');
+    const got = await ftp(cam.ftpPort, 'root', password, segment, ['-o', local]);
+    assert.equal(got.code, 0, got.stderr);
+    const sum = (await cam.exec(`sha256sum /home/hd1/record/${segment}`)).output.split(' ')[0];
+    assert.equal((await run(['sha256sum', local])).stdout.split(' ')[0], sum);
+    // read-only: no upload, no delete
+    const up = await ftp(cam.ftpPort, 'admin', password, 'upload.txt', ['-T', local]);
+    assert.notEqual(up.code, 0);
+    const del = await ftp(cam.ftpPort, 'admin', password, '', ['-Q', `DELE ${segment}`]);
+    assert.notEqual(del.code, 0);
+    assert.doesNotMatch((await cam.exec('ls /home/hd1/record')).output, /upload\.txt/);
+    assert.match((await cam.exec(`ls /home/hd1/record/${segment}`)).output, new RegExp(segment));
+    // three wrong passwords close the connection
+    assert.match(await ftpWrongThrice(cam.ftpPort), /^421 /m);
+  });
 });
+
+/** USER and a wrong PASS three times on one FTP connection: what the camera answered until it closed it. */
+function ftpWrongThrice(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    let sent = 0;
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`FTP: not closed within 60 s:\n${text}`))), 60_000);
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      // a greeting or a refusal: the next try
+      const replies = text.match(/^(220|530) /gm)?.length ?? 0;
+      if (replies > sent && sent < 3) (socket.write(`USER admin\r\nPASS wrong-${sent}\r\n`), sent++);
+    });
+    socket.on('close', () => (clearTimeout(timer), resolve(text)));
+    socket.on('error', reject);
+  });
+}
 
 describe('emulated Xiaofang: the stream starts once camfw has the network and the RTSP server', () => {
   test('the push and the recording from the card, after the cloud app let go of the encoder', async () => {

@@ -77,7 +77,7 @@ describe('camfw-api, the settings', () => {
     const s = y.json.settings as Record<string, unknown>;
     assert.deepEqual(
       { ...s },
-      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, telnet: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
+      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, telnet: false, ssh: false, ftp: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
     );
     assert.deepEqual(y.json.stream, { server: '', set: false });
     assert.ok((y.json.zones as string[]).includes('Europe/Berlin'));
@@ -233,7 +233,7 @@ describe('camfw-api, status, services, logs, reboot', () => {
     assert.equal(s.rtsp, 'rtsp://127.0.0.1:554/ch0_0.h264');
     assert.match(s.local_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T$/);
     const byName = Object.fromEntries((s.services as any[]).map((v) => [v.name, v]));
-    assert.deepEqual(Object.keys(byName), ['ntp', 'web', 'rtsp', 'stream', 'telnet']);
+    assert.deepEqual(Object.keys(byName), ['ntp', 'web', 'rtsp', 'stream', 'telnet', 'ftp', 'ssh']);
     assert.equal(byName.stream.state, 'running');
     assert.equal(byName.stream.pid, 4242);
     assert.equal(byName.stream.restarts, 3);
@@ -242,7 +242,7 @@ describe('camfw-api, status, services, logs, reboot', () => {
     assert.equal(byName.web.state, 'not started');
     // started at boot as each init script declares (SERVICE_SETTINGS), with this card's
     // settings: the stream worker neither pushes nor records, so it is off
-    assert.deepEqual(Object.fromEntries(Object.entries(byName as Record<string, { enabled: boolean }>).map(([k, v]) => [k, v.enabled])), { ntp: true, web: true, rtsp: true, stream: false, telnet: false });
+    assert.deepEqual(Object.fromEntries(Object.entries(byName as Record<string, { enabled: boolean }>).map(([k, v]) => [k, v.enabled])), { ntp: true, web: true, rtsp: true, stream: false, telnet: false, ftp: false, ssh: false });
     assert.deepEqual(s.stream, stream);
     assert.deepEqual(s.vendor, [{ path: 'usr/bin/rtspsvr', what: s.vendor[0].what, built: 'missing', present: false }]);
     // copied onto the card later: found
@@ -477,14 +477,16 @@ describe('camfw-api, the recordings', () => {
   });
 });
 
-describe('camfw-login, the telnet service\'s login', () => {
+describe('camfw-login, the login of telnet, SSH and FTP', () => {
+  const LOGIN = (c: Card) => path.join(c.dir, 'usr/lib/camfw/camfw-login');
   /** camfw-login with `input` on its standard input (no terminal: the password is echoed). */
-  const login = (c: Card, input: string) => run(['qemu-arm', '-cpu', 'arm926', path.join(c.dir, 'usr/lib/camfw/camfw-login')], { input, allowFail: true, env: { TERM: 'vt100' } });
+  const login = (c: Card, input: string, args: string[] = [], argv0?: string) =>
+    run(['qemu-arm', '-cpu', 'arm926', ...(argv0 ? ['-0', argv0] : []), LOGIN(c), ...args], { input, allowFail: true, env: { TERM: 'vt100' } });
 
-  test('the web password gives the shell; anything else three times gives nothing', async () => {
+  test('the web password gives the shell, as the web user or root; anything else three times gives nothing', async () => {
     const c = await card('yi');
     c.ran();
-    const wrong = await login(c, `owner\nismart12\nroot\n${PASSWORD}\nowner\n${PASSWORD.toUpperCase()}\n`);
+    const wrong = await login(c, `owner\nismart12\nroot\nismart12\nowner\n${PASSWORD.toUpperCase()}\n`);
     assert.equal(wrong.code, 1);
     assert.equal((wrong.stdout.match(/Login incorrect/g) ?? []).length, 3);
     assert.deepEqual(c.ran(), []);
@@ -492,6 +494,40 @@ describe('camfw-login, the telnet service\'s login', () => {
     assert.match(ok.stdout, /camfw: logged in as owner: a root shell/);
     // camfw's BusyBox as a login shell ($0 "-sh", no arguments)
     assert.deepEqual(c.ran(), ['']);
+    assert.match((await login(c, `root\n${PASSWORD}\n`)).stdout, /camfw: logged in as root: a root shell/);
+  });
+
+  test('--check, for dropbear and ftpd: exit 0 for the web user or root with the web password, 1 for anything else, nothing run', async () => {
+    const c = await card('yi');
+    c.ran();
+    const check = (input: string) => login(c, input, ['--check']);
+    for (const user of ['owner', 'root']) assert.equal((await check(`${user}\0${PASSWORD}\0`)).code, 0, user);
+    for (const [input, why] of [
+      [`owner\0ismart12\0`, 'a wrong password'],
+      [`admin\0${PASSWORD}\0`, 'another user'],
+      [`owner\0${PASSWORD}`, 'a password without its NUL'],
+      [`owner\n${PASSWORD}\n`, 'lines, not NUL-ended fields'],
+      [`owner\0${'x'.repeat(300)}\0`, 'a 300-byte password'],
+      ['', 'nothing'],
+    ]) {
+      const r = await check(input);
+      assert.equal(r.code, 1, why);
+      assert.equal(r.stdout + r.stderr, '', why);
+    }
+    assert.deepEqual(c.ran(), []);
+  });
+
+  test('as the shell dropbear runs after its check: the card\'s BusyBox sh, for a command or as a login shell', async () => {
+    const c = await card('yi');
+    c.ran();
+    assert.equal((await login(c, '', ['-c', 'echo "$HOME"; exit 3'])).code, 0);
+    assert.deepEqual(c.ran(), ['-c|echo "$HOME"; exit 3']);
+    await login(c, '', [], '-camfw-login');
+    assert.deepEqual(c.ran(), ['']);
+    const usage = await login(c, '', ['--shell']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: camfw-login/);
+    assert.deepEqual(c.ran(), []);
   });
 
   test('a camera without its password yet has no telnet login', async () => {
@@ -501,6 +537,7 @@ describe('camfw-login, the telnet service\'s login', () => {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /no password yet/);
     assert.doesNotMatch(r.stdout, /login: /);
+    assert.equal((await login(c, `owner\0${PASSWORD}\0`, ['--check'])).code, 1);
   });
 });
 

@@ -57,6 +57,7 @@ export const busybox: Recipe = {
     ],
     note: "Debian's other 11 patches are packaging, installer and non-Linux build changes, and an NFS mount fix for Debian's own kernels; none is a security fix",
   },
+  ownPatches: [{ file: 'ftpd-owner-login.patch', why: "ftpd logs in with the owner's password (camfw-login --check), never the stock /etc/shadow's, and closes after three failed logins" }],
   programs: [{ path: 'bin/busybox', smoke: ['sh', '-c', 'echo ok | grep -q ok && test "$(seq 3 | wc -l)" -eq 3'] }],
   async build(ctx) {
     // Kbuild takes CROSS_COMPILE; the toolchain's CC/CFLAGS in the environment would leak into host tools.

@@ -66,6 +66,7 @@ int utf8_valid(const char *s, size_t len);
 /* passwd.c: etc/camfw/web.passwd */
 int passwd_exists(void);
 int passwd_write(const char *user, const char *password);
+/* Whether PASSWORD is the owner's, and USER too unless it is NULL. */
 int password_matches(const char *user, const char *password);
 
 /* auth.c */

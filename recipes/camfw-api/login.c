@@ -1,9 +1,16 @@
 /*
- * camfw-login: the login of camfw's telnet service (BusyBox telnetd -l). It asks for the
- * web UI's user and password, checks them against etc/camfw/web.passwd, and runs a shell:
- * the camera's remote shell takes the owner's password, never a stock one (the Xiaofang's
- * root/ismart12). Three tries per connection, 3 s after each wrong one, and one check at
- * a time on the whole camera (PBKDF2 is slow on an ARM926 on purpose).
+ * camfw-login: how the owner logs in to a shell or to files, with the web UI's password:
+ *  - with no argument, the login of camfw's telnet service (BusyBox telnetd -l): it asks
+ *    for the user and password and runs a shell;
+ *  - `--check`, for the SSH and FTP services (dropbear and BusyBox ftpd, patched to ask
+ *    it): the user and the password on stdin, each ended by a NUL byte; exit 0 when they
+ *    are the owner's, 1 when not;
+ *  - as a shell (`-c COMMAND`, or a name starting with `-`), the owner's shell once
+ *    dropbear has checked the password with `--check`.
+ * The user is the web page's or root; the password is always the web page's, never a
+ * stock one (the Xiaofang's root/ismart12). Every check takes a lock, so one runs at a
+ * time on the whole camera (PBKDF2 is slow on an ARM926 on purpose), and a wrong password
+ * holds it 3 s more; telnet gives three tries per connection.
  *
  * Copyright camfw authors. SPDX-License-Identifier: GPL-2.0-only
  */
@@ -68,8 +75,9 @@ static int ask(const char *prompt, char *out, size_t size, int echo)
 	return 0;
 }
 
-/* The owner's shell: camfw's BusyBox sh as a login shell, with the card's tools on PATH. */
-static void run_shell(const char *card, const char *user)
+/* The owner's shell: camfw's BusyBox sh, with the card's tools on PATH: a login shell, or
+ * one that runs COMMAND. */
+static void run_shell(const char *card, const char *command)
 {
 	char busybox[600], path[2200], term[80];
 	char *env[] = { path, "HOME=/", "SHELL=/bin/sh", "USER=root", "LOGNAME=root", NULL, NULL };
@@ -79,15 +87,64 @@ static void run_shell(const char *card, const char *user)
 		snprintf(term, sizeof term, "TERM=%s", getenv("TERM"));
 		env[5] = term;
 	}
-	printf("camfw: logged in as %s: a root shell.\n", user);
-	fflush(stdout);
-	execle(busybox, "-sh", (char *)NULL, env);
+	if (command)
+		execle(busybox, "sh", "-c", command, (char *)NULL, env);
+	else
+		execle(busybox, "-sh", (char *)NULL, env);
 	perror("camfw-login: cannot run the shell");
 }
 
-int main(void)
+/* Whether USER and PASSWORD are the owner's: one check at a time, 3 s more when wrong. */
+static int owner_matches(const char *user, char *password)
 {
-	char card[512], user[64], password[PASSWORD_MAX + 2], lock[600];
+	char lock[600];
+	int ok, fd;
+	snprintf(lock, sizeof lock, "%s/login.lock", run_dir());
+	fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0)
+		flock(fd, LOCK_EX);
+	ok = password_matches(strcmp(user, "root") ? user : NULL, password);
+	memset(password, 0, strlen(password));
+	if (!ok)
+		sleep(WRONG_WAIT);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* One NUL-ended string from stdin; -1 when it is missing or longer than SIZE - 1. */
+static int read_field(char *out, size_t size)
+{
+	size_t n = 0;
+	char c;
+	while (read(0, &c, 1) == 1) {
+		if (c == '\0') {
+			out[n] = '\0';
+			return 0;
+		}
+		if (n + 1 >= size)
+			return -1;
+		out[n++] = c;
+	}
+	return -1;
+}
+
+/* --check: the user and the password on stdin, for the SSH and FTP services. */
+static int check_stdin(void)
+{
+	char user[64], password[PASSWORD_MAX + 2];
+	int ok;
+	if (read_field(user, sizeof user) < 0 || read_field(password, sizeof password) < 0) {
+		memset(password, 0, sizeof password);
+		return 1;
+	}
+	ok = owner_matches(user, password);
+	return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	char card[512], user[64], password[PASSWORD_MAX + 2];
 	int tries;
 
 	if (find_card(card, sizeof card) < 0) {
@@ -95,27 +152,32 @@ int main(void)
 		return 1;
 	}
 	setenv("CAMFW_ROOT", card, 1);
+	if (argc == 2 && !strcmp(argv[1], "--check"))
+		return check_stdin();
+	if (argc == 3 && !strcmp(argv[1], "-c")) {
+		run_shell(card, argv[2]);
+		return 1;
+	}
+	if (argc == 1 && argv[0][0] == '-') {
+		run_shell(card, NULL);
+		return 1;
+	}
+	if (argc != 1) {
+		fprintf(stderr, "usage: camfw-login [--check | -c COMMAND]\n");
+		return 2;
+	}
 	if (!passwd_exists()) {
 		printf("camfw: this camera has no password yet: set it on its web page first.\n");
 		return 1;
 	}
-	snprintf(lock, sizeof lock, "%s/login.lock", run_dir());
-	printf("camfw: log in with the web page's user and password.\n");
+	printf("camfw: log in with the web page's user (or root) and password.\n");
 	for (tries = 0; tries < TRIES; tries++) {
-		int ok, fd;
 		if (ask("login: ", user, sizeof user, 1) < 0 || ask("Password: ", password, sizeof password, 0) < 0)
 			return 1;
-		fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0)
-			flock(fd, LOCK_EX);
-		ok = password_matches(user, password);
-		memset(password, 0, sizeof password);
-		if (!ok)
-			sleep(WRONG_WAIT);
-		if (fd >= 0)
-			close(fd);
-		if (ok) {
-			run_shell(card, user);
+		if (owner_matches(user, password)) {
+			printf("camfw: logged in as %s: a root shell.\n", user);
+			fflush(stdout);
+			run_shell(card, NULL);
 			return 1;
 		}
 		printf("Login incorrect\n");

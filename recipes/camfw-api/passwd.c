@@ -69,5 +69,5 @@ int password_matches(const char *user, const char *password)
 	if (passwd_read(stored_user, &iterations, salt, hash) < 0)
 		return 0;
 	pbkdf2_sha256(password, strlen(password), salt, sizeof salt, iterations, got, sizeof got);
-	return equal_const_time(got, hash, sizeof got) && !strcmp(user, stored_user);
+	return equal_const_time(got, hash, sizeof got) && (!user || !strcmp(user, stored_user));
 }

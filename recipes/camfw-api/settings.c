@@ -16,7 +16,7 @@
 
 enum kind { BOOLEAN, INTEGER, CHOICE, HOSTNAME, HOST, ZONE };
 /* the services a change of settings may restart */
-enum { RESTARTS = 5 };
+enum { RESTARTS = 7 };
 
 struct setting {
 	const char *name, *var;
@@ -38,6 +38,8 @@ static const struct setting SETTINGS[] = {
 	{ "rtmp", "CAMFW_SERVICE_RTMP", BOOLEAN, 0, 0, NULL, NULL, "stream" },
 	{ "record", "CAMFW_SERVICE_RECORD", BOOLEAN, 0, 0, NULL, NULL, "stream" },
 	{ "telnet", "CAMFW_SERVICE_TELNET", BOOLEAN, 0, 0, NULL, NULL, "telnet" },
+	{ "ssh", "CAMFW_SERVICE_SSH", BOOLEAN, 0, 0, NULL, NULL, "ssh" },
+	{ "ftp", "CAMFW_SERVICE_FTP", BOOLEAN, 0, 0, NULL, NULL, "ftp" },
 	{ "recordSegmentSeconds", "CAMFW_RECORD_SEGMENT_SECONDS", INTEGER, 10, 3600, NULL, NULL, "stream" },
 	{ "recordKeepFreeMb", "CAMFW_RECORD_KEEP_FREE_MB", INTEGER, 1, 1000000, NULL, NULL, "stream" },
 	{ "streamQuality", "CAMFW_STREAM_QUALITY", CHOICE, 0, 0, "hd sd", "quality", "stream" },
@@ -268,7 +270,7 @@ static void reply_applied(const char *const *restart, int n)
  * The services a change refreshes, in this order: the picture's settings go to the ISP the
  * RTSP server opens, and the stream worker reads the RTSP server: both after it.
  */
-static const char *const ORDER[RESTARTS] = { "rtsp", "image", "ntp", "stream", "telnet" };
+static const char *const ORDER[RESTARTS] = { "rtsp", "image", "ntp", "stream", "telnet", "ssh", "ftp" };
 
 /* Its place in ORDER (every setting's `restart` is one of them). */
 static int order_of(const char *service)

@@ -15,7 +15,7 @@ import { applyOverlay } from './overlay.ts';
 import { paths } from './paths.ts';
 
 /** The recipes whose programs go on every card. */
-export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api', 'webui'];
+export const CARD_RECIPES = ['busybox', 'lighttpd', 'avworker-min', 'camfw-api', 'webui', 'dropbear'];
 
 /** The recipes whose programs go on `camera`'s card: every card's, then its own (camera.ts `cardRecipes`). */
 export function cardRecipes(camera: Camera): string[] {

@@ -130,7 +130,8 @@ export const CONFIG_SCHEMA: ObjectField = {
         record: { type: 'boolean', default: false, description: 'Recording to the card, in segments, beside the card directory (record/)' },
         ntp: { type: 'boolean', default: true, description: 'Set the clock from the network' },
         telnet: { type: 'boolean', default: false, description: 'Telnet shell on port 23; its login is the web page\'s user and password (no encryption: off by default)' },
-        ftp: { type: 'boolean', default: false, description: 'FTP access to the card (no encryption: off by default)' },
+        ssh: { type: 'boolean', default: false, description: "SSH shell on port 22 (dropbear); its login is the web page's user (or root) and password" },
+        ftp: { type: 'boolean', default: false, description: "The recordings over FTP on port 21, read-only; its login is the web page's user (or root) and password (no encryption: off by default)" },
       },
     },
     images: {
@@ -151,7 +152,7 @@ export interface CamfwConfig {
   video: { resolution: string; fps: number; bitrateKbps: number; timestamp: boolean; flip: boolean; mirror: boolean; ir: string };
   stream?: { url: string; key?: string };
   record: { segmentSeconds: number; keepFreeMb: number };
-  services: { web: boolean; rtsp: boolean; rtmp: boolean; record: boolean; ntp: boolean; telnet: boolean; ftp: boolean };
+  services: { web: boolean; rtsp: boolean; rtmp: boolean; record: boolean; ntp: boolean; telnet: boolean; ssh: boolean; ftp: boolean };
   /** Partition sizes in MiB, by the keys the cameras give (overlays/<model>/camera.ts). */
   images: Record<string, number>;
 }
@@ -259,18 +260,13 @@ export function rtmpTarget(stream: { url: string; key?: string }): string {
   return stream.key ? `${stream.url.replace(/\/+$/, '')}/${stream.key}` : stream.url;
 }
 
-/** Settings no card honours yet. */
-const UNSUPPORTED_EVERYWHERE: Unsupported[] = [
-  { key: 'services.ftp', value: true, why: "camfw has no FTP: BusyBox ftpd logs in with the camera's stock /etc/shadow, not the owner's password, and sends it unencrypted; the web page downloads the recordings, and telnet (services.telnet) gives a shell: leave it false" },
-];
-
 /**
  * The settings of `given` that the card of a camera with the `unsupported` list cannot
  * honour, each with the fix: nothing in a configuration is silently ignored.
  */
 export function refusedSettings(given: Map<string, unknown>, model: string, unsupported: Unsupported[]): string[] {
   const refused: string[] = [];
-  for (const u of [...UNSUPPORTED_EVERYWHERE, ...unsupported])
+  for (const u of unsupported)
     for (const [key, value] of given)
       if ((key === u.key || key.startsWith(`${u.key}.`)) && (u.value === undefined || value === u.value)) refused.push(`${key}: not supported on ${model}: ${u.why}`);
   return refused;

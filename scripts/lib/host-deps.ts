@@ -70,6 +70,8 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'nginx', why: "the RTMP server avworker-min pushes to in the tests (with Debian's RTMP module)", for: 'test' },
   { name: 'libnginx-mod-rtmp', why: "nginx's RTMP module: records what arrives and drops publishers on demand", for: 'test' },
   { name: 'chromium', why: 'the browser the web UI tests drive (playwright-core, with this executable: nothing downloads a browser)', for: 'test' },
+  { name: 'openssh-client', why: "ssh logs in to the emulated cameras' SSH service (dropbear) with the owner's password", for: 'test' },
+  { name: 'curl', why: "the FTP client that logs in to the emulated cameras' FTP service and downloads a recording", for: 'test' },
   { name: 'time', why: "/usr/bin/time: peak memory and CPU time of avworker-min and the ffmpeg program (npm run bench)", for: 'test' },
   { name: 'faketime', why: 'runs the reproducibility test under a faked clock', for: 'test' },
   { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },

@@ -87,7 +87,8 @@ export async function run(argv: readonly string[], opts: RunOptions = {}): Promi
   const proc = $({
     cwd: opts.cwd,
     env: mergedEnv(opts.env),
-    input: opts.input,
+    // zx takes an empty string for no input and leaves stdin open: give it as an empty Buffer
+    input: opts.input === '' ? Buffer.alloc(0) : opts.input,
     quiet: true,
     nothrow: true,
     timeout: opts.timeoutMs,

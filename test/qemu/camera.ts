@@ -123,6 +123,10 @@ export interface RunningCamera {
   rtspUrl(pathOnCamera: string): string;
   /** The host's port that reaches the camera's port 23 (telnet). */
   telnetPort: number;
+  /** The host's port that reaches the camera's port 22 (SSH). */
+  sshPort: number;
+  /** The host's port that reaches the camera's port 21 (FTP; data connections in active mode only, which the camera opens to the host). */
+  ftpPort: number;
   console(): string;
   /** Waits until the console has a line matching `re`; returns the console. */
   consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
@@ -203,7 +207,7 @@ async function qmpClient(sock: string): Promise<{ command(execute: string, args?
  * the PCI bus (a snapshot unless `writable`) and the camera's flash. The network card is
  * the board's SMC91C111, standing in for the Wi-Fi: its link starts down and follows the
  * model's radio (up only while the camera is associated with `accessPoint`). Guest ports
- * 80, 8080 and 554 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
+ * 80, 8080, 554, 23, 22 and 21 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
  */
 export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
   const emulated = await emulatedModel(model);
@@ -225,9 +229,14 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     const ctlSock = path.join(work, 'ctl.sock');
     // A free port can be taken again before QEMU binds it (other boots, the sensor): QEMU
     // then refuses the forwarding rule and exits, and the boot starts again on new ports.
-    let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; port: number; altPort: number; rtspPort: number; telnetPort: number } | undefined;
+    // the guest's ports reached from host loopback
+    const GUEST_PORTS = { port: 80, altPort: 8080, rtspPort: 554, telnetPort: 23, sshPort: 22, ftpPort: 21 };
+    type Ports = Record<keyof typeof GUEST_PORTS, number>;
+    let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; ports: Ports } | undefined;
     for (let attempt = 1; !started; attempt++) {
-      const [port, altPort, rtspPort, telnetPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+      const ports = {} as Ports;
+      for (const k of Object.keys(GUEST_PORTS) as Array<keyof Ports>) ports[k] = await freePort();
+      const forwards = (Object.keys(GUEST_PORTS) as Array<keyof Ports>).map((k) => `hostfwd=tcp:127.0.0.1:${ports[k]}-:${GUEST_PORTS[k]}`);
       fs.writeFileSync(consoleLog, '');
       const qemu = startBackground([
         'qemu-system-arm', '-M', 'versatilepb', '-m', String(CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB),
@@ -236,7 +245,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
         '-device', 'virtio-blk-pci,drive=card',
         ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
-        '-nic', `user,id=net0,model=smc91c111,hostfwd=tcp:127.0.0.1:${port}-:80,hostfwd=tcp:127.0.0.1:${altPort}-:8080,hostfwd=tcp:127.0.0.1:${rtspPort}-:554,hostfwd=tcp:127.0.0.1:${telnetPort}-:23`,
+        '-nic', `user,id=net0,model=smc91c111,${forwards.join(',')}`,
         // the board's sound chip (PL041) gets no host audio
         '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
         '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
@@ -245,13 +254,14 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         '-S', '-no-reboot',
       ]);
       try {
-        started = { qemu, qmp: await qmpClient(qmpSock), port, altPort, rtspPort, telnetPort };
+        started = { qemu, qmp: await qmpClient(qmpSock), ports };
       } catch (e) {
         await qemu.stop();
         if (attempt >= 3 || !/host forwarding/i.test(qemu.stderr())) throw new Error(`QEMU did not start: ${(e as Error).message}\n${qemu.stderr()}`);
       }
     }
-    const { qemu, qmp, port, altPort, rtspPort, telnetPort } = started;
+    const { qemu, qmp } = started;
+    const { port, altPort, rtspPort, telnetPort, sshPort, ftpPort } = started.ports;
     cleanups.push(() => qemu.stop());
     const readConsole = () => `${fs.readFileSync(consoleLog, 'utf8')}${qemu.stderr() ? `\n[qemu stderr]\n${qemu.stderr()}` : ''}`;
     cleanups.push(() => qmp.close());
@@ -315,6 +325,8 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       urlOn: (guestPort) => `http://127.0.0.1:${guestPort === 80 ? port : altPort}/`,
       rtspUrl: (p) => `rtsp://127.0.0.1:${rtspPort}/${p}`,
       telnetPort,
+      sshPort,
+      ftpPort,
       console: readConsole,
       async consoleLine(re, timeoutMs = 60_000) {
         const t0 = Date.now();

@@ -118,6 +118,8 @@ export interface Settings {
     rtmp: boolean;
     record: boolean;
     telnet: boolean;
+    ssh: boolean;
+    ftp: boolean;
     recordSegmentSeconds: number;
     recordKeepFreeMb: number;
     streamQuality?: 'hd' | 'sd';

@@ -3,7 +3,7 @@ import { act, clear, duration, h, note } from '../dom.ts';
 import { every, type Page } from '../page.ts';
 
 /** The settings that start a service at boot, where the owner switches them here. */
-const BOOT_SETTING: Record<string, 'ntp' | 'rtsp' | 'telnet'> = { ntp: 'ntp', rtsp: 'rtsp', telnet: 'telnet' };
+const BOOT_SETTING: Record<string, 'ntp' | 'rtsp' | 'telnet' | 'ssh' | 'ftp'> = { ntp: 'ntp', rtsp: 'rtsp', telnet: 'telnet', ssh: 'ssh', ftp: 'ftp' };
 
 export const servicesPage: Page = async (main) => {
   const table = h('table', { id: 'services', class: 'rows' });
