@@ -31,6 +31,7 @@ const DYNAMIC: Record<string, string[]> = {
   'toolchain/vendor.ts `${wrappers.crossPrefix}gcc`': [],
   'scripts/lib/builders.ts path.join(ctx.srcDir, \'configure\')': ['sh'],
   'recipes/e2fsprogs/recipe.ts path.join(ctx.srcDir, \'configure\')': ['sh'],
+  'recipes/dropbear/recipe.ts path.join(ctx.srcDir, \'configure\')': ['sh'],
   'scripts/bench.ts path.join(paths.root, \'node_modules/.bin/tsx\')': ['node'],
   'scripts/test.ts process.execPath': ['node'],
   'test/helpers.ts "$@"': ['faketime', 'node'],

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { crossArgs } from '../../scripts/lib/builders.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 
 /** dropbear's server and key maker in one program (`dropbearmulti dropbear|dropbearkey`). */
@@ -39,12 +40,10 @@ export const dropbear: Recipe = {
   programs: [{ path: 'usr/sbin/dropbearmulti', smoke: ['dropbearkey', '-h'] }],
   async build(ctx) {
     fs.copyFileSync(path.join(ctx.recipeDir, 'localoptions.h'), path.join(ctx.buildDir, 'localoptions.h'));
-    const build = (await ctx.run('build-machine', ['gcc', '-dumpmachine'])).stdout.trim();
     await ctx.run('configure', [
       path.join(ctx.srcDir, 'configure'),
       '--prefix=/usr',
-      `--host=${ctx.tc.triple}`,
-      `--build=${build}`,
+      ...(await crossArgs(ctx)),
       '--enable-static',
       '--disable-zlib',
       '--disable-pam',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { crossArgs } from '../../scripts/lib/builders.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 
 /** What the Xiaofang's card carries: the checker and the resizer of its ext2 data partition. */
@@ -41,12 +42,10 @@ export const e2fsprogs: Recipe = {
     { path: 'sbin/resize2fs' },
   ],
   async build(ctx) {
-    const build = (await ctx.run('build-machine', ['gcc', '-dumpmachine'])).stdout.trim();
     await ctx.run('configure', [
       path.join(ctx.srcDir, 'configure'),
       '--prefix=/usr',
-      `--host=${ctx.tc.triple}`,
-      `--build=${build}`,
+      ...(await crossArgs(ctx)),
       '--disable-elf-shlibs',
       '--disable-nls',
       '--disable-fuse2fs',

@@ -87,14 +87,21 @@ export async function configureMakeBuild(ctx: BuildContext, opts: ConfigureOptio
 }
 
 /**
- * An autotools package: configure with --host (the toolchain's triplet) and --build (this
- * machine's), so it cross-compiles and never runs its test programs here; headers and
- * libraries of the dependencies come from the recipe's sysroot; static only.
+ * An autotools configure script's cross options: --host (the toolchain's triplet) and
+ * --build (this machine's), so it cross-compiles and never runs its test programs here.
+ */
+export async function crossArgs(ctx: BuildContext): Promise<string[]> {
+  return [`--host=${ctx.tc.triple}`, `--build=${await buildMachine()}`];
+}
+
+/**
+ * An autotools package: configure with crossArgs; headers and libraries of the
+ * dependencies come from the recipe's sysroot; static only.
  */
 export async function autotoolsBuild(ctx: BuildContext, opts: Omit<ConfigureOptions, 'env'>): Promise<void> {
   await configureMakeBuild(ctx, {
     ...opts,
-    args: [`--host=${ctx.tc.triple}`, `--build=${await buildMachine()}`, '--disable-shared', '--enable-static', ...opts.args],
+    args: [...(await crossArgs(ctx)), '--disable-shared', '--enable-static', ...opts.args],
     env: {
       CPPFLAGS: `-I${path.join(ctx.sysroot, 'usr/include')}`,
       LDFLAGS: `${ctx.env.LDFLAGS} -L${path.join(ctx.sysroot, 'usr/lib')}`,

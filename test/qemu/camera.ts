@@ -28,6 +28,8 @@ const FIRMWARE_MODULES = ['mii', 'smc91x', 'softdog'];
  * reserved against 6172K).
  */
 const TEST_KERNEL_EXTRA_MIB = 1;
+/** How long the first command waits for the control shell of a booting camera. */
+const CONTROL_READY_MS = 300_000;
 
 interface InitramfsInput {
   model: ModelId;
@@ -273,6 +275,18 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
             (r) => `QEMU: ${JSON.stringify(r)}`,
             (e: Error) => `QEMU: ${e.message}`,
           );
+    const ctl = await connectUnix(ctlSock);
+    cleanups.push(() => void ctl.destroy());
+    let ctlBuf = '';
+    // connected before the guest runs, so nothing it says is lost; the control shell says
+    // @@ready@@ once it reads the line, and commands wait for that
+    let ctlReady = false;
+    ctl.on('data', (d) => {
+      ctlBuf += d.toString('latin1');
+      if (!ctlReady && ctlBuf.includes('@@ready@@')) ctlReady = true;
+    });
+    // a camera that reboots closes the line; exec() then reports it
+    ctl.on('error', () => undefined);
     await qmp.command('set_link', { name: 'net0', up: false });
     await qmp.command('cont');
 
@@ -293,16 +307,16 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       await following;
     });
 
-    const ctl = await connectUnix(ctlSock);
-    cleanups.push(() => void ctl.destroy());
-    let ctlBuf = '';
-    ctl.on('data', (d) => (ctlBuf += d.toString('latin1')));
-    // a camera that reboots closes the line; exec() then reports it
-    ctl.on('error', () => undefined);
     let ctlQueue = Promise.resolve();
     const exec = (command: string, timeoutMs = 60_000) => {
       if (/[\r\n]/.test(command)) throw new Error(`exec: one line only: ${JSON.stringify(command)}`);
       const result = ctlQueue.then(async () => {
+        // a boot under load can take longer than one command's timeout
+        const booting = Date.now();
+        while (!ctlReady) {
+          if (Date.now() - booting > CONTROL_READY_MS || qemu.exited()) throw new Error(`the camera's control line was not ready within ${CONTROL_READY_MS / 1000}s (for ${JSON.stringify(command)}):\n${readConsole().slice(-2000)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
         ctlBuf = '';
         ctl.write(`${command}\n`);
         const t0 = Date.now();

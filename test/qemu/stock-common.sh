@@ -90,11 +90,15 @@ radio &
 
 # The tests' control line, the second UART: each line is a command for this shell, under
 # the camera's system-call filter like everything else; its output ends with @@rc=N@@.
+# It says @@ready@@ first: a command sent before it reads the line would be lost.
 control() {
-	while read -r cmd; do
-		sh -c "$cmd" 2>&1
-		printf '@@rc=%s@@\n' "$?"
-	done < /dev/ttyAMA1 > /dev/ttyAMA1 2>&1
+	{
+		echo '@@ready@@'
+		while read -r cmd; do
+			sh -c "$cmd" 2>&1
+			printf '@@rc=%s@@\n' "$?"
+		done
+	} < /dev/ttyAMA1 > /dev/ttyAMA1 2>&1
 }
 control &
 

@@ -109,6 +109,14 @@ service_settings_on() {
 }
 command -v service_enabled > /dev/null || service_enabled() { service_settings_on; }
 
+# The service_check of the owner's logins (telnet, SSH, FTP): camfw-login needs the web password.
+owner_password_set() {
+	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then
+		echo "the camera has no password yet: set it on the web page first"
+		return 1
+	fi
+}
+
 # Starts it when its setting is on and service_check agrees; otherwise says why not.
 service_boot() {
 	if ! service_enabled; then

@@ -1,8 +1,9 @@
 #!/bin/sh
 # telnet: a remote shell on port 23 (BusyBox telnetd) whose login is camfw-login: the web
-# page's user and password, never a stock root password. Off unless the owner turns it on
-# (services.telnet, or the web page), or asks for it with RESCUE-TELNET on a Xiaofang's FAT
-# partition ($RUN/rescue-telnet): telnet is not encrypted, use it on your own network.
+# page's user (or root) and password, never a stock root password. Off unless the owner
+# turns it on (services.telnet, or the web page), or asks for it with RESCUE-TELNET on a
+# Xiaofang's FAT partition ($RUN/rescue-telnet): telnet is not encrypted, use it on your
+# own network.
 # usage: busybox sh 50-telnet.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=telnet
 SERVICE_BACKOFF_MAX=60
@@ -11,10 +12,7 @@ service_enabled() {
 	service_settings_on || [ -e "$RUN/rescue-telnet" ]
 }
 service_check() {
-	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then
-		echo "the camera has no password yet: set it on the web page first"
-		return 1
-	fi
+	owner_password_set
 }
 service_run() {
 	log_line "starting telnetd on port 23 (login: the web page's user and password)"

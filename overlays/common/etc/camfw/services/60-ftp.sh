@@ -10,10 +10,7 @@ SERVICE_NAME=ftp
 SERVICE_BACKOFF_MAX=60
 SERVICE_SETTINGS="CAMFW_SERVICE_FTP"
 service_check() {
-	if [ ! -e "$CAMFW_ROOT/etc/camfw/web.passwd" ]; then
-		echo "the camera has no password yet: set it on the web page first"
-		return 1
-	fi
+	owner_password_set
 }
 service_run() {
 	mkdir -p "$RECORD_DIR"
