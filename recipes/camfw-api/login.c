@@ -133,13 +133,11 @@ static int read_field(char *out, size_t size)
 static int check_stdin(void)
 {
 	char user[64], password[PASSWORD_MAX + 2];
-	int ok;
 	if (read_field(user, sizeof user) < 0 || read_field(password, sizeof password) < 0) {
 		memset(password, 0, sizeof password);
 		return 1;
 	}
-	ok = owner_matches(user, password);
-	return ok ? 0 : 1;
+	return owner_matches(user, password) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
