@@ -209,11 +209,13 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
     const tty = await ssh(cam.sshPort, 'admin', password, { tty: 'echo "tty-$((6 * 7))"; readlink /proc/self/fd/0; exit\n' }, knownHosts);
     assert.equal(tty.code, 0, `${tty.stdout}${tty.stderr}`);
     assert.match(tty.stdout, /tty-42\r?\n\/dev\/pts\/\d+/);
-    // the fingerprint in the service's log is the key the client was shown, and it is kept on the card
-    const logged = /Fingerprint: (?:sha256|SHA256):(\S+)/i.exec((await cam.exec('cat /tmp/camfw/log/ssh/current')).output);
+    // the fingerprint in the service's log and on the Status page is the key the client was shown, and it is kept on the card
+    const logged = /host key fingerprint: (SHA256:\S+)/.exec((await cam.exec('cat /tmp/camfw/log/ssh/current')).output);
     assert.ok(logged, (await cam.exec('cat /tmp/camfw/log/ssh/current')).output);
     const seen = (await run(['ssh-keygen', '-l', '-E', 'sha256', '-f', knownHosts])).stdout;
-    assert.ok(seen.includes(`SHA256:${logged[1]}`), `${seen} has not the fingerprint ${logged[1]}`);
+    assert.ok(seen.includes(logged[1]), `${seen} has not the fingerprint ${logged[1]}`);
+    const status = (await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json())) as { ssh_fingerprint: string | null };
+    assert.equal(status.ssh_fingerprint, logged[1]);
     assert.match((await cam.exec(`ls ${CARD}/etc/camfw/ssh_host_ed25519_key`)).output, /ssh_host_ed25519_key$/m);
   });
 

@@ -249,6 +249,14 @@ describe('camfw-api, status, services, logs, reboot', () => {
     fs.mkdirSync(path.join(yi.dir, 'usr/bin'), { recursive: true });
     fs.writeFileSync(path.join(yi.dir, 'usr/bin/rtspsvr'), '');
     assert.equal(((await yi.api('/status')).json as any).vendor[0].present, true);
+    // the SSH host key's fingerprint, once the ssh service wrote it; anything else in that file shows as none
+    assert.equal(s.ssh_fingerprint, null);
+    const fingerprint = 'SHA256:2S0mN9q+/rLxK3hVd8uQe1W7cZpT4yBfGjA6oIkHs5E';
+    for (const [text, shown] of [[`${fingerprint}\n`, fingerprint], ['SHA256:"><b>x</b>\n', null], ['MD5:ab:cd\n', null], ['SHA256:\n', null]]) {
+      fs.writeFileSync(path.join(yi.run, 'ssh.fingerprint'), text as string);
+      assert.equal(((await yi.api('/status')).json as any).ssh_fingerprint, shown, text as string);
+    }
+    fs.rmSync(path.join(yi.run, 'ssh.fingerprint'));
   });
 
   test('start, stop and restart through the init scripts; not the web server that serves the page', async () => {

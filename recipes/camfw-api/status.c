@@ -131,6 +131,22 @@ static void vendor_files(struct buf *out)
 	buf_add(out, "]");
 }
 
+/* The SSH host key's fingerprint as services/60-ssh.sh wrote it, or null: only
+ * "SHA256:" and base64 reach the page. */
+static void ssh_fingerprint(struct buf *out)
+{
+	char p[512], fp[128];
+	size_t n;
+	snprintf(p, sizeof p, "%s/ssh.fingerprint", run_dir());
+	first_line(p, fp, sizeof fp);
+	n = strlen(fp);
+	if (strncmp(fp, "SHA256:", 7) || n < 8 || n > 80 || strspn(fp + 7, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != n - 7) {
+		buf_add(out, "null");
+		return;
+	}
+	buf_string(out, fp);
+}
+
 void route_status(void)
 {
 	static char text[4096];
@@ -186,7 +202,9 @@ void route_status(void)
 	buf_add(&out, ",\"vendor\":");
 	vendor_files(&out);
 	/* a remote shell: camfw's telnet service (the owner's password), or another one listening */
-	buf_add(&out, ",\"telnet_port_open\":%s,\"stock\":", listening(23) ? "true" : "false");
+	buf_add(&out, ",\"telnet_port_open\":%s,\"ssh_fingerprint\":", listening(23) ? "true" : "false");
+	ssh_fingerprint(&out);
+	buf_add(&out, ",\"stock\":");
 	stock_state(&out);
 	buf_add(&out, "}");
 	reply_buf(&out);

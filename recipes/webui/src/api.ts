@@ -104,6 +104,8 @@ export interface Status {
   stream: StreamState | null;
   vendor: Array<{ path: string; what: string; built: string; present: boolean }>;
   telnet_port_open: boolean;
+  /** The SSH host key's fingerprint once the ssh service has started, "SHA256:...". */
+  ssh_fingerprint: string | null;
   /** What the card did to the stock firmware, as its scripts said last. */
   stock: string | null;
 }

@@ -61,6 +61,9 @@ export const statusPage: Page = async (main) => {
         : h('p', {}, s.vendor.length ? 'All present.' : 'This camera needs none.'),
       h('h3', {}, 'Remote shell'),
       ((shell) => h('p', { id: 'remote-shell', class: shell.bad ? 'bad' : '' }, shell.text))(remoteShell(s)),
+      s.ssh_fingerprint
+        ? h('p', { id: 'ssh-fingerprint' }, 'SSH host key: ', h('code', {}, s.ssh_fingerprint), '. ssh shows it at your first login: compare it before you type your password.')
+        : null,
       h('h3', {}, 'Network'),
       h('p', { id: 'network-note' }, card?.network ?? ''),
     );

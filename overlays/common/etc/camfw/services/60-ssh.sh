@@ -2,7 +2,8 @@
 # ssh: a remote shell on port 22 (dropbear), encrypted, whose login is camfw-login's: the
 # web page's user (or root) and password, never the stock firmware's root password;
 # three tries per connection. The host key (Ed25519) is made on the card at the first
-# start, and its fingerprint written to the service's log, to check at the first login.
+# start; its fingerprint goes to the service's log and the Status page, to check at the
+# first login.
 # Off unless the owner turns it on (services.ssh, or the web page).
 # usage: busybox sh 60-ssh.sh CARD_DIR start|stop|restart|status|boot
 SERVICE_NAME=ssh
@@ -21,7 +22,10 @@ service_run() {
 		mv "$key.new" "$key"
 		log_line "made the SSH host key $key"
 	fi
-	"$dropbear" dropbearkey -y -f "$key" | grep -i fingerprint
+	# for the service's log and the Status page (camfw-api reads $RUN/ssh.fingerprint)
+	fingerprint=$("$dropbear" dropbearkey -y -f "$key" | sed -n 's/^Fingerprint: //p')
+	echo "host key fingerprint: $fingerprint"
+	printf '%s\n' "$fingerprint" > "$RUN/ssh.fingerprint"
 	log_line "starting dropbear on port 22 (login: the web page's user and password)"
 	DROPBEAR_PASSWORD_CHECK="$CAMFW_ROOT/usr/lib/camfw/camfw-login"
 	DROPBEAR_SHELL="$DROPBEAR_PASSWORD_CHECK"
