@@ -68,6 +68,16 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   let cam: RunningCamera;
   /** The web password: the sweep changes it (and says to what) */
   let password = OWNER_PASSWORD;
+  /** Turns `setting` on from the web page, as the owner; the session's cookie. */
+  async function turnOn(setting: string): Promise<string> {
+    const { cookie, csrf } = await ownerSession(cam.url, password);
+    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ [setting]: true }) });
+    assert.equal(on.status, 200, await on.text());
+    return cookie;
+  }
+  /** Waits until something in the camera listens on TCP `port`. */
+  const listening = (port: number, timeoutMs: number, said?: () => Promise<string>) =>
+    waitFor(`a server on port ${port}`, async () => (await cam.exec(`netstat -ltn | grep -q ":${port} " && echo up`)).output.includes('up') || undefined, timeoutMs, said);
   before(async () => {
     const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
     cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-stream', streaming(), ['rtspsvr']), busybox);
@@ -175,10 +185,9 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('telnet, turned on from the web page, logs in with the web password only', async () => {
-    const { cookie, csrf } = await ownerSession(cam.url, password);
+    const { cookie } = await ownerSession(cam.url, password);
     assert.match((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json()) as { telnet_port_open: boolean }).telnet_port_open.toString(), /^false$/);
-    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ telnet: true }) });
-    assert.equal(on.status, 200, await on.text());
+    await turnOn('telnet');
     await waitFor('telnetd on port 23', async () => ((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json())) as { telnet_port_open: boolean }).telnet_port_open || undefined, 30_000);
     const wrong = await telnet(cam.telnetPort, 'admin', 'ismart12', 'id', /Login incorrect/);
     assert.doesNotMatch(wrong, /logged in/);
@@ -188,11 +197,9 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('SSH, turned on from the web page, logs in with the web password only, with the host key its log shows', async () => {
-    const { cookie, csrf } = await ownerSession(cam.url, password);
-    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ ssh: true }) });
-    assert.equal(on.status, 200, await on.text());
+    const cookie = await turnOn('ssh');
     const knownHosts = path.join(dir, 'known_hosts');
-    await waitFor('dropbear on port 22', async () => (await cam.exec('netstat -ltn | grep -q ":22 " && echo up')).output.includes('up') || undefined, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
+    await listening(22, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
     // the stock root password, and the owner's user with a wrong one
     for (const [user, pw] of [['root', 'ismart12'], ['admin', `${password}x`]]) {
       const r = await ssh(cam.sshPort, user, pw, 'id', knownHosts);
@@ -220,10 +227,8 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('FTP, turned on from the web page, serves the recordings read-only to the owner only', async () => {
-    const { cookie, csrf } = await ownerSession(cam.url, password);
-    const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ ftp: true }) });
-    assert.equal(on.status, 200, await on.text());
-    await waitFor('ftpd on port 21', async () => (await cam.exec('netstat -ltn | grep -q ":21 " && echo up')).output.includes('up') || undefined, 30_000);
+    await turnOn('ftp');
+    await listening(21, 30_000);
     // never anonymous, never the stock root password
     for (const [user, pw] of [['anonymous', 'guest@'], ['ftp', ''], ['root', 'ismart12']]) {
       const r = await ftp(cam.ftpPort, user, pw, '');

@@ -237,8 +237,11 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     let started: { qemu: BackgroundProcess; qmp: Awaited<ReturnType<typeof qmpClient>>; ports: Ports } | undefined;
     for (let attempt = 1; !started; attempt++) {
       const ports = {} as Ports;
-      for (const k of Object.keys(GUEST_PORTS) as Array<keyof Ports>) ports[k] = await freePort();
-      const forwards = (Object.keys(GUEST_PORTS) as Array<keyof Ports>).map((k) => `hostfwd=tcp:127.0.0.1:${ports[k]}-:${GUEST_PORTS[k]}`);
+      const forwards: string[] = [];
+      for (const k of Object.keys(GUEST_PORTS) as Array<keyof Ports>) {
+        ports[k] = await freePort();
+        forwards.push(`hostfwd=tcp:127.0.0.1:${ports[k]}-:${GUEST_PORTS[k]}`);
+      }
       fs.writeFileSync(consoleLog, '');
       const qemu = startBackground([
         'qemu-system-arm', '-M', 'versatilepb', '-m', String(CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB),
