@@ -98,28 +98,38 @@ describe('trim-home.sh', () => {
 describe('wifi-file.sh', () => {
   const script = path.join(paths.overlays, 'common/etc/camfw/wifi-file.sh');
 
-  /** A card directory with FILE holding `text`, and the script run on it by the card's BusyBox alone. */
+  /** A card directory running the Xiaofang's own network, with FILE holding `text`, and the script run on it by the card's BusyBox alone. */
   async function take(text: string | Buffer) {
     const dir = tmpDir('wifi');
     const card = path.join(dir, 'card');
     const fat = path.join(dir, 'fat');
-    fs.mkdirSync(path.join(card, 'etc'), { recursive: true });
+    fs.mkdirSync(path.join(card, 'etc/camfw'), { recursive: true });
+    fs.writeFileSync(path.join(card, 'etc/camfw/hostapd.conf'), 'ssid=camera\n');
     fs.mkdirSync(fat);
     fs.writeFileSync(path.join(fat, 'camfw-wifi.txt'), text);
     fs.writeFileSync(path.join(fat, 'NETWORK-FALLBACK.txt'), 'the last try failed\n');
     const PATH = await cardToolbox(busybox, CAMERAS.fang.kernel);
     const r = await run(['qemu-arm', '-cpu', 'arm926', '-E', `PATH=${PATH}`, busybox, 'sh', script, card, path.join(fat, 'camfw-wifi.txt'), path.join(fat, 'NETWORK-FALLBACK.txt')], { cwd: dir, allowFail: true });
     const conf = path.join(card, 'etc/wpa_supplicant.conf');
-    return { r, dir, fat, conf: fs.existsSync(conf) ? fs.readFileSync(conf, 'utf8') : undefined, mode: fs.existsSync(conf) ? (fs.statSync(conf).mode & 0o777).toString(8) : undefined };
+    return {
+      r,
+      dir,
+      fat,
+      conf: fs.existsSync(conf) ? fs.readFileSync(conf, 'utf8') : undefined,
+      mode: fs.existsSync(conf) ? (fs.statSync(conf).mode & 0o777).toString(8) : undefined,
+      ownNetwork: fs.existsSync(path.join(card, 'etc/camfw/hostapd.conf')),
+    };
   }
 
-  test('a file from Windows (CR LF) becomes wpa_supplicant.conf, mode 600, and is deleted with the fallback record', async () => {
-    const { r, fat, conf, mode } = await take('# my network\r\nssid=Caf\u00e9 "home" \\ net\r\npsk=correct horse battery staple\r\ncountry=DE\r\n');
+  test("a file from Windows (CR LF) becomes wpa_supplicant.conf, mode 600, and is deleted with the fallback record; the camera's own network is switched off", async () => {
+    const { r, fat, conf, mode, ownNetwork } = await take('# my network\r\nssid=Caf\u00e9 "home" \\ net\r\npsk=correct horse battery staple\r\ncountry=DE\r\n');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(conf, 'ctrl_interface=/var/run/wpa_supplicant\ncountry=DE\nnetwork={\n\tssid="Caf\u00e9 "home" \\ net"\n\tpsk="correct horse battery staple"\n}\n');
     assert.equal(mode, '600');
     assert.deepEqual(fs.readdirSync(fat), []);
     assert.match(r.stdout, /Wi-Fi settings taken from camfw-wifi\.txt/);
+    assert.equal(ownNetwork, false);
+    assert.match(r.stdout, /the camera's own network is switched off/);
   });
 
   test('wrong or hostile files are refused with the reason beside them, nothing runs, nothing is written', async () => {
@@ -133,8 +143,9 @@ describe('wifi-file.sh', () => {
       [`ssid=home\npsk=${'x'.repeat(64)}\n`, /8 to 63 characters \(it is 64 bytes\)/],
     ];
     for (const [text, why] of cases) {
-      const { r, dir, fat, conf } = await take(text);
+      const { r, dir, fat, conf, ownNetwork } = await take(text);
       assert.equal(r.code, 1, text);
+      assert.ok(ownNetwork, text);
       assert.match(r.stdout, why, text);
       assert.equal(conf, undefined, text);
       assert.match(fs.readFileSync(path.join(fat, 'camfw-wifi-error.txt'), 'utf8'), why, text);

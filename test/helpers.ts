@@ -312,6 +312,62 @@ export function ftp(port: number, user: string, password: string, remotePath: st
 /** MTOOLS_SKIP_CHECK: mtools reads the card images camfw makes without checking their geometry. */
 export const MTOOLS = { env: { MTOOLS_SKIP_CHECK: '1' } };
 
+/** The owner's calls to a camera's API, logged in (ownerSession). */
+export interface Owner {
+  get<T = Record<string, unknown>>(call: string, timeoutMs?: number): Promise<{ status: number; json: T }>;
+  post(call: string, body: object): Promise<{ status: number; json: Record<string, unknown> }>;
+}
+
+export async function owner(base: string): Promise<Owner> {
+  const { cookie, csrf } = await ownerSession(base);
+  return {
+    async get<T>(call: string, timeoutMs = 15_000) {
+      const r = await fetch(`${base}api/${call}`, { headers: { cookie }, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: r.status, json: (await r.json()) as T };
+    },
+    async post(call, body) {
+      const r = await fetch(`${base}api/${call}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+    },
+  };
+}
+
+/** A network try's end (GET /api/network's try). */
+export interface Try {
+  state: string;
+  reason: string;
+}
+
+/**
+ * A network try's end as the camera reports it (net-try.sh, which tries for `trySeconds`),
+ * asking through every moment the camera is away.
+ */
+export async function tryResult(cam: RunningCamera, o: Owner, trySeconds: number, timeoutMs = (trySeconds + 45) * 1000): Promise<Try> {
+  const end = Date.now() + timeoutMs;
+  let last: Try | undefined;
+  let error = '';
+  while (Date.now() < end) {
+    try {
+      const t = (await o.get<{ try: Try & { seconds: number } }>('network', 5000)).json.try;
+      last = { state: t.state, reason: t.reason };
+      if (last.state !== 'trying') return last;
+    } catch (e) {
+      // the camera is on the settings being tried
+      error = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  const log = await cam.exec('tail -n 40 /tmp/camfw.log; route -n; ifconfig', 10_000).then(
+    (r) => `${r.output}\nits radio: ${cam.console().match(/camfw-test: wifi link \w+/g)?.join(', ')}`,
+    () => `(the camera does not answer on its control line either; its console ends:)\n${cam.console().slice(-4000)}`,
+  );
+  throw new Error(`the try did not end within ${timeoutMs / 1000} s (last seen: ${JSON.stringify(last)}, last error: ${error}); the camera's boot log ends:\n${log}`);
+}
+
+/** POST /api/network's fields for a Wi-Fi client on DHCP, and with the Wi-Fi network kept. */
+export const DHCP = { wifi: 'client', channel: '', addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' };
+export const NO_WIFI = { ssid: '', psk: '', country: '' };
+
 /** Puts a file on the card image's first (FAT) partition, as a computer writes it there. */
 export async function putOnFat(card: string, name: string, content: string): Promise<void> {
   const file = path.join(tmpDir('fat'), name);

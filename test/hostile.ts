@@ -85,9 +85,10 @@ export async function hostileSweep(target: SweepTarget, user: string, password: 
     { call: '/stream', fields: ['url', 'key'], base: { url: 'rtmp://127.0.0.1:1935/live', key: 'camfw-sweep' }, session: true, required: true },
     { call: '/service', fields: ['name', 'action'], base: { name: 'ntp', action: 'restart' }, session: true, required: true },
     { call: '/recording/delete', fields: ['name'], base: { name: '20260101-000000.mp4' }, session: true, required: true },
-    // DHCP and the Wi-Fi network kept: any address or country given is refused, so nothing
-    // here starts a try (a hostile but valid passphrase is web-api.test's, which has no network)
-    { call: '/network', fields: ['addressing', 'address', 'netmask', 'gateway', 'dns', 'country'], base: { addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '', ssid: '', psk: '', country: '' }, session: true, required: true },
+    // a Wi-Fi client on DHCP with the network kept: any address, country or channel given is
+    // refused, so nothing here starts a try (a hostile but valid passphrase and network name
+    // are web-api.test's, which has no network)
+    { call: '/network', fields: ['wifi', 'addressing', 'address', 'netmask', 'gateway', 'dns', 'country', 'channel'], base: { wifi: 'client', addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '', ssid: '', psk: '', country: '', channel: '' }, session: true, required: true },
   ];
   const settingsBefore = await target.readCardFile('etc/camfw/settings.conf');
   let checked = 0;

@@ -10,60 +10,10 @@ import { before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { YI_PAIRED } from './qemu/yi/model.ts';
-import { cardImage, cardPrograms, OWNER_PASSWORD, ownerSession, putOnFat, ssh, telnet, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, DHCP, NO_WIFI, OWNER_PASSWORD, owner, putOnFat, ssh, telnet, tmpDir, tryResult } from './helpers.ts';
 
 /** TRY_SECONDS of overlays/common/etc/camfw/net-try.sh and recipes/camfw-api/network.c. */
 const TRY_S = 30;
-
-interface Owner {
-  get<T = Record<string, unknown>>(call: string, timeoutMs?: number): Promise<{ status: number; json: T }>;
-  post(call: string, body: object): Promise<{ status: number; json: Record<string, unknown> }>;
-}
-
-async function owner(base: string): Promise<Owner> {
-  const { cookie, csrf } = await ownerSession(base);
-  return {
-    async get<T>(call: string, timeoutMs = 15_000) {
-      const r = await fetch(`${base}api/${call}`, { headers: { cookie }, signal: AbortSignal.timeout(timeoutMs) });
-      return { status: r.status, json: (await r.json()) as T };
-    },
-    async post(call, body) {
-      const r = await fetch(`${base}api/${call}`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
-    },
-  };
-}
-
-interface Try {
-  state: string;
-  reason: string;
-}
-
-/** The try's end as the camera reports it, asking through every moment the camera is away. */
-async function tryResult(cam: RunningCamera, o: Owner, timeoutMs = (TRY_S + 45) * 1000): Promise<Try> {
-  const end = Date.now() + timeoutMs;
-  let last: Try | undefined;
-  let error = '';
-  while (Date.now() < end) {
-    try {
-      const t = (await o.get<{ try: Try & { seconds: number } }>('network', 5000)).json.try;
-      last = { state: t.state, reason: t.reason };
-      if (last.state !== 'trying') return last;
-    } catch (e) {
-      // the camera is on the settings being tried
-      error = String(e);
-    }
-    await new Promise((r) => setTimeout(r, 3000));
-  }
-  const log = await cam.exec('tail -n 40 /tmp/camfw.log; route -n; ifconfig', 10_000).then(
-    (r) => `${r.output}\nits radio: ${cam.console().match(/camfw-test: wifi link \w+/g)?.join(', ')}`,
-    () => `(the camera does not answer on its control line either; its console ends:)\n${cam.console().slice(-4000)}`,
-  );
-  throw new Error(`the try did not end within ${timeoutMs / 1000} s (last seen: ${JSON.stringify(last)}, last error: ${error}); the camera's boot log ends:\n${log}`);
-}
-
-const DHCP = { addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' };
-const NO_WIFI = { ssid: '', psk: '', country: '' };
 
 let busybox: { yi: string; fang: string };
 let dir: string;
@@ -99,14 +49,14 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
       const wrong = await o.post('network', { ...DHCP, ssid: YI_PAIRED.ssid, psk: 'not the passphrase', country: 'DE' });
       assert.equal(wrong.status, 202, JSON.stringify(wrong.json));
       await cam.consoleLine(/stock-wifi: ra0: WPA: 4-Way Handshake failed/, 20_000);
-      const failed = await tryResult(cam, o);
+      const failed = await tryResult(cam, o, TRY_S);
       assert.deepEqual(failed, { state: 'failed', reason: `no answer from a gateway within ${TRY_S} s with the new settings: back on the saved ones, nothing was saved` });
       assert.equal((await cam.exec('cat /home/hd1/test/etc/wpa_supplicant.conf')).output, saved);
       assert.ok(cam.linkUp());
 
-      const fixed = { ...NO_WIFI, addressing: 'static', address: '10.0.2.15', netmask: '255.255.255.0', gateway: '10.0.2.2', dns: '10.0.2.3' };
+      const fixed = { ...DHCP, ...NO_WIFI, addressing: 'static', address: '10.0.2.15', netmask: '255.255.255.0', gateway: '10.0.2.2', dns: '10.0.2.3' };
       assert.equal((await o.post('network', fixed)).status, 202);
-      assert.deepEqual(await tryResult(cam, o), { state: 'saved', reason: 'the gateway 10.0.2.2 answered: the new settings are saved' });
+      assert.deepEqual(await tryResult(cam, o, TRY_S), { state: 'saved', reason: 'the gateway 10.0.2.2 answered: the new settings are saved' });
       const conf = await cam.exec('. /home/hd1/test/etc/camfw/network.conf && echo "$CAMFW_NET_ADDRESS $CAMFW_NET_GATEWAY $CAMFW_NET_DNS" && cat /tmp/resolv.conf && pidof udhcpc');
       assert.match(conf.output, /^10\.0\.2\.15 10\.0\.2\.2 10\.0\.2\.3\nnameserver 10\.0\.2\.3\n$/);
       const st = await o.get<{ saved: { addressing: string } }>('network');
@@ -114,7 +64,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
 
       // a gateway nobody answers for: back on the static settings just saved
       assert.equal((await o.post('network', { ...fixed, gateway: '10.0.2.99' })).status, 202);
-      assert.equal((await tryResult(cam, o)).state, 'failed');
+      assert.equal((await tryResult(cam, o, TRY_S)).state, 'failed');
       assert.match((await cam.exec('. /home/hd1/test/etc/camfw/network.conf && echo "$CAMFW_NET_GATEWAY"; route -n')).output, /^10\.0\.2\.2\n[\s\S]*0\.0\.0\.0 +10\.0\.2\.2 /);
       await cam.cardPage(80, 5_000);
     } finally {
@@ -149,7 +99,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
 
       const wrong = await o.post('network', { ...DHCP, ssid: FANG_PAIRED.ssid, psk: 'not the passphrase', country: 'DE' });
       assert.equal(wrong.status, 202);
-      assert.deepEqual(await tryResult(cam, o), { state: 'failed', reason: `no answer from a gateway within ${TRY_S} s with the new settings: the cloud app keeps the network, nothing was saved` });
+      assert.deepEqual(await tryResult(cam, o, TRY_S), { state: 'failed', reason: `no answer from a gateway within ${TRY_S} s with the new settings: the cloud app keeps the network, nothing was saved` });
       assert.match((await cam.exec('pidof iCamera miio_client boa')).output, /^\d+ \d+ \d+\n$/);
       assert.equal((await cam.exec('test -e /media/mmcblk0p2/data/etc/wpa_supplicant.conf')).code, 1);
       await cam.cardPage(8080, 10_000);

@@ -80,7 +80,7 @@ describe('lighttpd', () => {
 });
 
 describe('busybox', () => {
-  const NEEDED = ['sh', 'run-parts', 'telnetd', 'tcpsvd', 'ftpd', 'ntpd', 'udhcpc', 'fdisk', 'mount', 'umount', 'kill', 'killall', 'ps', 'top', 'wget', 'crond', 'crontab', 'insmod', 'ifconfig', 'route', 'arp', 'sha256sum', 'tar', 'gzip', 'vi', 'awk', 'sed', 'grep'];
+  const NEEDED = ['sh', 'run-parts', 'telnetd', 'tcpsvd', 'ftpd', 'ntpd', 'udhcpc', 'udhcpd', 'dumpleases', 'fdisk', 'mount', 'umount', 'kill', 'killall', 'ps', 'top', 'wget', 'crond', 'crontab', 'insmod', 'ifconfig', 'route', 'arp', 'sha256sum', 'tar', 'gzip', 'vi', 'awk', 'sed', 'grep'];
 
   test('has every applet the cards need, and they run', async () => {
     const bb = stagePath('busybox', 'bin/busybox');

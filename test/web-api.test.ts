@@ -301,7 +301,9 @@ describe('camfw-api, the network', () => {
     fs.mkdirSync(path.join(c.run, 'net'), { recursive: true });
     fs.writeFileSync(path.join(c.run, 'net/setup'), lines);
   };
-  const good = { ssid: '', psk: '', country: '', addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' };
+  const good = { wifi: 'client', ssid: '', psk: '', country: '', channel: '', addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' };
+  /** The camera's own network, as the Network page sends it. */
+  const ownNetwork = { ...good, wifi: 'ap', ssid: 'camera', psk: 'long enough', country: 'DE', channel: '6' };
 
   test('before the network started, nothing is tried; then its state, the Wi-Fi network and the saved addressing', async () => {
     const none = await fang.api('/network');
@@ -322,6 +324,11 @@ describe('camfw-api, the network', () => {
     assert.deepEqual(n.json.saved, { addressing: 'dhcp', address: '', netmask: '', gateway: '', dns: '' });
     assert.deepEqual(n.json.try, { state: '', reason: '', seconds: 30 });
     assert.doesNotMatch(n.text, /abab/, 'the key is never sent');
+    // the Xiaofang's stock hostapd can make its own network; the YI has none
+    assert.equal(n.json.wifi, 'client');
+    assert.equal(n.json.access_point, true);
+    assert.deepEqual(n.json.ap, { ssid: '', channel: 0 });
+    assert.equal((await yi.api('/network')).json.access_point, false);
   });
 
   test('new settings are checked as a whole, each fault a 400 naming its field, and nothing is written or run', async () => {
@@ -349,8 +356,24 @@ describe('camfw-api, the network', () => {
       [{ ...good, ...wifi, country: 'de' }, 'country'],
       [{ ...good, psk: 'long enough' }, 'psk'],
       [{ ...good, ssid: 'home', psk: 'long enough' }, 'country'],
-      [{ ssid: 'home', psk: 'long enough', country: 'DE' }, 'addressing'],
+      [{ ssid: 'home', psk: 'long enough', country: 'DE' }, 'wifi'],
+      [{ ...good, addressing: undefined }, 'addressing'],
       [{ ...good, addressing: 'static', address: '', netmask: '', gateway: '', dns: '', ssid: undefined }, 'ssid'],
+      [{ ...good, wifi: 'station' }, 'wifi'],
+      [{ ...good, wifi: undefined }, 'wifi'],
+      [{ ...good, ...wifi, channel: '6' }, 'channel'],
+      [{ ...ownNetwork, addressing: 'static' }, 'addressing'],
+      [{ ...ownNetwork, address: '192.168.0.1' }, 'address'],
+      [{ ...ownNetwork, ssid: '' }, 'ssid'],
+      [{ ...ownNetwork, ssid: 'new\nline' }, 'ssid'],
+      [{ ...ownNetwork, psk: 'short' }, 'psk'],
+      [{ ...ownNetwork, country: '' }, 'country'],
+      [{ ...ownNetwork, channel: '' }, 'channel'],
+      [{ ...ownNetwork, channel: '0' }, 'channel'],
+      [{ ...ownNetwork, channel: '14' }, 'channel'],
+      [{ ...ownNetwork, channel: '06' }, 'channel'],
+      [{ ...ownNetwork, channel: '6;reboot' }, 'channel'],
+      [{ ...ownNetwork, channel: 6 }, 'channel'],
     ];
     fang.ran();
     for (const [body, field] of bad) {
@@ -367,7 +390,7 @@ describe('camfw-api, the network', () => {
     const ssid = 'Café "x"';
     const psk = `$(touch /tmp/pwned)'"\`;`;
     fang.ran();
-    const r = await fang.post('/network', { ssid, psk, country: 'DE', addressing: 'static', address: '192.168.7.50', netmask: '255.255.255.0', gateway: '192.168.7.1', dns: '192.168.7.1 9.9.9.9' });
+    const r = await fang.post('/network', { wifi: 'client', ssid, psk, country: 'DE', channel: '', addressing: 'static', address: '192.168.7.50', netmask: '255.255.255.0', gateway: '192.168.7.1', dns: '192.168.7.1 9.9.9.9' });
     assert.equal(r.status, 202, r.text);
     assert.deepEqual(r.json, { ok: true, trying: true, seconds: 30 });
     const cand = path.join(fang.run, 'net/candidate');
@@ -392,6 +415,51 @@ describe('camfw-api, the network', () => {
     assert.deepEqual((await fang.api('/network')).json.try, { state: 'failed', reason: 'the try ended without a result: see the boot log', seconds: 30 });
     fs.writeFileSync(path.join(fang.run, 'net/try'), 'state=saved\nreason=the gateway 192.168.7.1 answered\n');
     assert.deepEqual((await fang.api('/network')).json.try, { state: 'saved', reason: 'the gateway 192.168.7.1 answered', seconds: 30 });
+  });
+
+  test("the camera's own network: a hostapd.conf for the stock hostapd's driver, tried for 120 s; the YI has none", async () => {
+    const ssid = 'cam $(reboot) "x"';
+    const psk = `$(touch /tmp/pwned)'"\`;`;
+    fang.ran();
+    const r = await fang.post('/network', { ...ownNetwork, ssid, psk, channel: '11' });
+    assert.equal(r.status, 202, r.text);
+    assert.deepEqual(r.json, { ok: true, trying: true, seconds: 120 });
+    const cand = path.join(fang.run, 'net/candidate');
+    assert.deepEqual(fs.readdirSync(cand), ['hostapd.conf'], 'the addresses and the Wi-Fi client settings of an earlier try are gone');
+    const key = crypto.pbkdf2Sync(psk, Buffer.from(ssid), 4096, 32, 'sha1').toString('hex');
+    assert.equal(
+      fs.readFileSync(path.join(cand, 'hostapd.conf'), 'utf8'),
+      "# The camera's own Wi-Fi network, from the web UI (camfw-api), tried before it was saved.\n" +
+        `interface=lo\ndriver=rtl871xdrv\nssid=${ssid}\ncountry_code=DE\nieee80211d=1\nhw_mode=g\nchannel=11\nwpa=2\nwpa_key_mgmt=WPA-PSK\nrsn_pairwise=CCMP\nwpa_psk=${key}\n`,
+    );
+    assert.equal((fs.statSync(path.join(cand, 'hostapd.conf')).mode & 0o777).toString(8), '600');
+    let ran: string[] = [];
+    for (let i = 0; i < 50 && !ran.length; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      ran = fang.ran();
+    }
+    assert.deepEqual(ran, [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
+    assert.deepEqual((await fang.api('/network')).json.try, { state: 'trying', reason: 'starting the try', seconds: 120 });
+    // saved: its name and channel are shown, never its key
+    fs.copyFileSync(path.join(cand, 'hostapd.conf'), path.join(fang.dir, 'etc/camfw/hostapd.conf'));
+    fs.writeFileSync(path.join(fang.run, 'net/setup'), `mode=card\niface=lo\nwpa=wpa_supplicant\nconf=/nonexistent\nrecord=/nonexistent\nap=${fang.dir}/etc/camfw/hostapd.conf\n`);
+    const n = await fang.api('/network');
+    assert.equal(n.json.wifi, 'ap');
+    assert.deepEqual(n.json.ap, { ssid, channel: 11 });
+    assert.doesNotMatch(n.text, new RegExp(key));
+    // leaving it needs the network to join
+    const back = await fang.post('/network', good);
+    assert.equal(back.status, 400);
+    assert.equal(back.json.field, 'ssid');
+    fs.rmSync(path.join(fang.dir, 'etc/camfw/hostapd.conf'));
+    fs.rmSync(cand, { recursive: true });
+    setup(fang, 'mode=card\niface=lo\nwpa=wpa_supplicant\nconf=/nonexistent\nrecord=/nonexistent\n');
+    setup(yi, 'mode=card\niface=lo\nwpa=/home/wpa_supplicant\nconf=/nonexistent\nrecord=/nonexistent\n');
+    const none = await yi.post('/network', ownNetwork);
+    assert.equal(none.status, 400);
+    assert.equal(none.json.field, 'wifi');
+    assert.match(String(none.json.error), /cannot run its own network/);
+    assert.equal(fs.existsSync(path.join(yi.run, 'net/candidate')), false);
   });
 
   test('one try at a time; the cloud app\'s Wi-Fi is taken only with a network; KEEP-CLOUD keeps it', async () => {

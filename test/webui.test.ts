@@ -130,8 +130,17 @@ async function ownerTour(
     if (model === 'fang') {
       await page.click(`#wifi-list li:has-text("${FANG_PAIRED.ssid}") button`);
       assert.equal(await page.inputValue('#ssid'), FANG_PAIRED.ssid);
+      // its own network (the stock hostapd): a channel instead of addresses and the scan
+      await page.selectOption('#wifi', 'ap');
+      assert.ok((await page.isVisible('#channel')) && (await page.isHidden('#addressing')) && (await page.isHidden('#scan')));
+      assert.equal(await page.inputValue('#channel'), '6');
+      await screenshot(page, model, 'network-own');
+      await page.selectOption('#wifi', 'client');
+      assert.ok((await page.isHidden('#channel')) && (await page.isVisible('#addressing')));
     } else {
       assert.match((await page.textContent('#scan-note')) ?? '', /^the scan failed \(ra0 /);
+      // the YI's stock firmware has no hostapd: Wi-Fi client only
+      assert.equal(await page.locator('#wifi').count(), 0);
     }
     await screenshot(page, model, 'network');
 

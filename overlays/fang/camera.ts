@@ -21,6 +21,10 @@ export const camera: Camera = {
   // snx_rtsp_server's stream (fang-hacks.md)
   streamInput: 'rtsp://127.0.0.1:554/unicast',
   webFeatures: ['video', 'storage'],
+  // the stock hostapd, built for the 8188eu's driver (fang-hacks.md §1.4; its 01-network
+  // ran it for the access-point mode, §2.6). A Xiaofang with another Wi-Fi chip fails the
+  // try, and nothing is saved
+  hostapdDriver: 'rtl871xdrv',
   // e2fsck and resize2fs on p1, which grow p2 at boot while it is not mounted (card.ts)
   cardRecipes: ['e2fsprogs'],
   images: {

@@ -7,8 +7,12 @@
  *
  *   GET  /api/network        the mode, the Wi-Fi network, the addresses, the last try
  *   GET  /api/network/scan   the Wi-Fi networks in range (iwlist IFACE scan)
- *   POST /api/network        {"addressing","address","netmask","gateway","dns","ssid","psk",
- *                            "country"}: tried, then saved (202: the try started)
+ *   POST /api/network        {"wifi","addressing","address","netmask","gateway","dns","ssid",
+ *                            "psk","country","channel"}: tried, then saved (202: the try
+ *                            started). wifi "client" joins the network ssid (channel "");
+ *                            "ap" makes the camera's own network ssid on channel, where the
+ *                            camera's stock hostapd can (CAMFW_HOSTAPD_DRIVER in settings),
+ *                            and is saved once a device joined it.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,7 +30,8 @@
 #include "api.h"
 #include "sha1.h"
 
-enum { TRY_SECONDS = 30, SCAN_MAX = 32, SCAN_OUTPUT = 65536 };
+/* net-try.sh's TRY_SECONDS and AP_TRY_SECONDS */
+enum { TRY_SECONDS = 30, AP_TRY_SECONDS = 120, SCAN_MAX = 32, SCAN_OUTPUT = 65536 };
 
 /* Hex digits in lower case (unhex() takes only those; iwlist and wpa_supplicant.conf may use upper case). */
 static void lower_hex(char *s)
@@ -36,9 +41,12 @@ static void lower_hex(char *s)
 			*s = (char)(*s + 'a' - 'A');
 }
 
+/* The address fields of POST /api/network and their names in etc/camfw/network.conf. */
+static const char *const ADDRESS_FIELDS[][2] = { { "address", "CAMFW_NET_ADDRESS" }, { "netmask", "CAMFW_NET_NETMASK" }, { "gateway", "CAMFW_NET_GATEWAY" }, { "dns", "CAMFW_NET_DNS" } };
+
 /* $RUN/net/setup, written by the card's network scripts (network.sh, net_setup). */
 struct setup {
-	char mode[8], iface[IFNAMSIZ], conf[256];
+	char mode[8], iface[IFNAMSIZ], conf[256], ap[256];
 };
 
 static void net_path(char *out, size_t size, const char *file)
@@ -78,6 +86,7 @@ static void setup_read(struct setup *s)
 	file_value(p, "mode", s->mode, sizeof s->mode);
 	file_value(p, "iface", s->iface, sizeof s->iface);
 	file_value(p, "conf", s->conf, sizeof s->conf);
+	file_value(p, "ap", s->ap, sizeof s->ap);
 	if (!iface_ok(s->iface))
 		s->iface[0] = '\0';
 }
@@ -170,9 +179,30 @@ static void name_servers(char *out, size_t size)
 	fclose(f);
 }
 
+/* The stock hostapd's driver, when the camera can run its own network; "" otherwise (or -1 after a 500). */
+static int hostapd_driver(char *out, size_t size)
+{
+	static struct conf c;
+	if (settings_load(&c) < 0)
+		return -1;
+	snprintf(out, size, "%s", conf_get(&c, "CAMFW_HOSTAPD_DRIVER"));
+	return 0;
+}
+
+/* The camera's own network as saved (etc/camfw/hostapd.conf, ours): its name and channel. */
+static void add_saved_ap(struct buf *out)
+{
+	char p[512], ssid[512], channel[16];
+	snprintf(p, sizeof p, "%s/etc/camfw/hostapd.conf", card_dir());
+	file_value(p, "ssid", ssid, sizeof ssid);
+	file_value(p, "channel", channel, sizeof channel);
+	buf_add(out, ",\"ap\":{\"ssid\":");
+	buf_string(out, strlen(ssid) <= 32 && utf8_valid(ssid, strlen(ssid)) ? ssid : "");
+	buf_add(out, ",\"channel\":%d}", atoi(channel) >= 1 && atoi(channel) <= 13 ? atoi(channel) : 0);
+}
+
 void route_network_get(void)
 {
-	static const char *const saved_keys[][2] = { { "address", "CAMFW_NET_ADDRESS" }, { "netmask", "CAMFW_NET_NETMASK" }, { "gateway", "CAMFW_NET_GATEWAY" }, { "dns", "CAMFW_NET_DNS" } };
 	struct session session;
 	struct setup s;
 	static struct buf out;
@@ -182,12 +212,14 @@ void route_network_get(void)
 	size_t n, i;
 	int sock;
 
-	if (!logged_in_get(&session))
+	if (!logged_in_get(&session) || hostapd_driver(text, sizeof text) < 0)
 		return;
 	setup_read(&s);
 	buf_init(&out);
 	buf_add(&out, "{\"mode\":");
 	buf_string(&out, s.mode);
+	buf_add(&out, ",\"wifi\":\"%s\",\"access_point\":%s", s.ap[0] ? "ap" : "client", text[0] ? "true" : "false");
+	add_saved_ap(&out);
 	buf_add(&out, ",\"iface\":");
 	buf_string(&out, s.iface);
 	n = s.conf[0] ? conf_ssid(s.conf, ssid, sizeof ssid - 1) : 0;
@@ -218,15 +250,16 @@ void route_network_get(void)
 		return;
 	}
 	buf_add(&out, "},\"saved\":{\"addressing\":\"%s\"", conf_get(&saved, "CAMFW_NET_ADDRESS")[0] ? "static" : "dhcp");
-	for (i = 0; i < sizeof saved_keys / sizeof saved_keys[0]; i++) {
-		buf_add(&out, ",\"%s\":", saved_keys[i][0]);
-		buf_string(&out, conf_get(&saved, saved_keys[i][1]));
+	for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++) {
+		buf_add(&out, ",\"%s\":", ADDRESS_FIELDS[i][0]);
+		buf_string(&out, conf_get(&saved, ADDRESS_FIELDS[i][1]));
 	}
 	/* the last try */
 	net_path(p, sizeof p, "try");
 	file_value(p, "state", state, sizeof state);
 	file_value(p, "reason", reason, sizeof reason);
 	file_value(p, "asked", text, sizeof text);
+	file_value(p, "seconds", why, sizeof why);
 	/* net-try.sh takes its lock a moment after it was asked to start (asked=, our own line) */
 	if (!strcmp(state, "trying") && !try_running() && !(text[0] && monotonic_seconds() - atol(text) < 10)) {
 		snprintf(state, sizeof state, "failed");
@@ -236,7 +269,7 @@ void route_network_get(void)
 	buf_string(&out, state);
 	buf_add(&out, ",\"reason\":");
 	buf_string(&out, reason);
-	buf_add(&out, ",\"seconds\":%d}}", TRY_SECONDS);
+	buf_add(&out, ",\"seconds\":%d}}", atoi(why) == AP_TRY_SECONDS ? AP_TRY_SECONDS : TRY_SECONDS);
 	reply_buf(&out);
 }
 
@@ -467,38 +500,93 @@ static int check_wifi(const struct body *b)
 	return 0;
 }
 
+/* The camera's own network: its name, passphrase, country and channel, checked; 0, or -1 after a 400. */
+static int check_ap(const struct body *b, const char *driver)
+{
+	const struct field *channel = body_get(b, "channel");
+	int n = atoi(channel->value);
+	size_t i;
+	if (!driver[0])
+		return reply_error(400, "wifi", "wifi: this camera cannot run its own network (its stock firmware has no hostapd for its Wi-Fi): client only"), -1;
+	if (strcmp(body_get(b, "addressing")->value, "dhcp"))
+		return reply_error(400, "addressing", "addressing: dhcp: on its own network the camera is 192.168.0.1 and gives the other addresses out"), -1;
+	for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
+		if (body_get(b, ADDRESS_FIELDS[i][0])->len)
+			return reply_error(400, ADDRESS_FIELDS[i][0], "%s: only with static addressing", ADDRESS_FIELDS[i][0]), -1;
+	if (!body_get(b, "ssid")->len)
+		return reply_error(400, "ssid", "ssid: the name of the camera's own network, 1 to 32 bytes"), -1;
+	if (check_wifi(b) < 0)
+		return -1;
+	if (channel->len < 1 || channel->len > 2 || strspn(channel->value, "0123456789") != channel->len || channel->value[0] == '0' || n < 1 || n > 13)
+		return reply_error(400, "channel", "channel: the 2.4 GHz channel, 1 to 13 (1, 6 and 11 do not overlap; 12 and 13 are not allowed everywhere)"), -1;
+	return 0;
+}
+
+/* The camera's own network for hostapd (its option names are those of every hostapd since 0.6, the stock one's age). */
+static int write_hostapd_conf(const char *path, const struct body *b, const char *iface, const char *driver)
+{
+	static char text[1024];
+	char hexpsk[2 * WPA_PSK_LEN + 1];
+	unsigned char psk[WPA_PSK_LEN];
+	const struct field *ssid = body_get(b, "ssid");
+	wpa_psk(body_get(b, "psk")->value, (const unsigned char *)ssid->value, ssid->len, psk);
+	hex(psk, sizeof psk, hexpsk);
+	/* ssid= takes the rest of the line as it is: check_wifi let no control character in */
+	snprintf(text, sizeof text,
+		 "# The camera's own Wi-Fi network, from the web UI (camfw-api), tried before it was saved.\n"
+		 "interface=%.15s\ndriver=%.63s\nssid=%.32s\ncountry_code=%.2s\nieee80211d=1\nhw_mode=g\nchannel=%d\n"
+		 "wpa=2\nwpa_key_mgmt=WPA-PSK\nrsn_pairwise=CCMP\nwpa_psk=%s\n",
+		 iface, driver, ssid->value, body_get(b, "country")->value, atoi(body_get(b, "channel")->value), hexpsk);
+	return write_file_atomic(path, text, 0600);
+}
+
 void route_network_post(void)
 {
-	static const char *const fields[] = { "addressing", "address", "netmask", "gateway", "dns", "ssid", "psk", "country", NULL };
-	static const char *const keys[][2] = { { "address", "CAMFW_NET_ADDRESS" }, { "netmask", "CAMFW_NET_NETMASK" }, { "gateway", "CAMFW_NET_GATEWAY" }, { "dns", "CAMFW_NET_DNS" } };
+	static const char *const fields[] = { "wifi", "addressing", "address", "netmask", "gateway", "dns", "ssid", "psk", "country", "channel", NULL };
+	static const char *const candidates[] = { "wpa_supplicant.conf", "network.conf", "hostapd.conf" };
 	struct session session;
 	struct body b;
 	struct setup s;
 	static struct conf addresses;
-	const struct field *ssid, *addressing;
-	char dir[512], p[600], busybox[512], script[512], text[512], hexssid[65], hexpsk[2 * WPA_PSK_LEN + 1];
+	const struct field *ssid, *addressing, *wifi;
+	char dir[512], p[600], busybox[512], script[512], text[512], driver[64], hexssid[65], hexpsk[2 * WPA_PSK_LEN + 1];
 	unsigned char psk[WPA_PSK_LEN];
 	const char *argv[5];
 	size_t i;
-	int is_static;
+	int is_static, is_ap, seconds;
 
-	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0)
+	if (logged_in_post(&session) < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0 || hostapd_driver(driver, sizeof driver) < 0)
 		return;
+	wifi = body_get(&b, "wifi");
+	if (strcmp(wifi->value, "client") && strcmp(wifi->value, "ap")) {
+		reply_error(400, "wifi", "wifi: client (join a Wi-Fi network) or ap (the camera's own network)");
+		return;
+	}
+	is_ap = !strcmp(wifi->value, "ap");
 	addressing = body_get(&b, "addressing");
 	if (strcmp(addressing->value, "dhcp") && strcmp(addressing->value, "static")) {
 		reply_error(400, "addressing", "addressing: dhcp or static");
 		return;
 	}
 	is_static = !strcmp(addressing->value, "static");
-	if (is_static && check_static(&b) < 0)
-		return;
-	for (i = 0; !is_static && i < sizeof keys / sizeof keys[0]; i++)
-		if (body_get(&b, keys[i][0])->len) {
-			reply_error(400, keys[i][0], "%s: only with static addressing", keys[i][0]);
+	if (is_ap) {
+		if (check_ap(&b, driver) < 0)
+			return;
+	} else {
+		if (body_get(&b, "channel")->len) {
+			reply_error(400, "channel", "channel: only for the camera's own network (wifi ap)");
 			return;
 		}
-	if (check_wifi(&b) < 0)
-		return;
+		if (is_static && check_static(&b) < 0)
+			return;
+		for (i = 0; !is_static && i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
+			if (body_get(&b, ADDRESS_FIELDS[i][0])->len) {
+				reply_error(400, ADDRESS_FIELDS[i][0], "%s: only with static addressing", ADDRESS_FIELDS[i][0]);
+				return;
+			}
+		if (check_wifi(&b) < 0)
+			return;
+	}
 	ssid = body_get(&b, "ssid");
 	setup_read(&s);
 	if (!strcmp(s.mode, "kept")) {
@@ -509,8 +597,12 @@ void route_network_post(void)
 		reply_error(409, NULL, "the camera's network has not started yet: try again in a minute");
 		return;
 	}
-	if (!strcmp(s.mode, "cloud") && !ssid->len) {
+	if (!is_ap && !strcmp(s.mode, "cloud") && !ssid->len) {
 		reply_error(400, "ssid", "ssid: the cloud app holds Wi-Fi on this camera: give the network for camfw to join and take over");
+		return;
+	}
+	if (!is_ap && s.ap[0] && !ssid->len) {
+		reply_error(400, "ssid", "ssid: the camera runs its own network: give the Wi-Fi network it joins instead");
 		return;
 	}
 	if (try_running()) {
@@ -519,20 +611,29 @@ void route_network_post(void)
 	}
 
 	net_path(dir, sizeof dir, "candidate");
-	snprintf(p, sizeof p, "%s/wpa_supplicant.conf", dir);
-	unlink(p);
-	snprintf(p, sizeof p, "%s/network.conf", dir);
-	unlink(p);
-	mkdir(dir, 0700);
-	memset(&addresses, 0, sizeof addresses);
-	snprintf(addresses.head, sizeof addresses.head, "# The camera's addresses, from the web UI (camfw-api), tried before they were saved.\n# Empty: DHCP. Sourced by etc/camfw/network.sh.\n");
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		conf_put(&addresses, keys[i][1], body_get(&b, keys[i][0])->value);
-	if (conf_save(&addresses, p, 0600) < 0) {
-		reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
-		return;
+	for (i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, candidates[i]);
+		unlink(p);
 	}
-	if (ssid->len) {
+	mkdir(dir, 0700);
+	if (is_ap) {
+		snprintf(p, sizeof p, "%s/hostapd.conf", dir);
+		if (write_hostapd_conf(p, &b, s.iface, driver) < 0) {
+			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
+			return;
+		}
+	} else {
+		snprintf(p, sizeof p, "%s/network.conf", dir);
+		memset(&addresses, 0, sizeof addresses);
+		snprintf(addresses.head, sizeof addresses.head, "# The camera's addresses, from the web UI (camfw-api), tried before they were saved.\n# Empty: DHCP. Sourced by etc/camfw/network.sh.\n");
+		for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
+			conf_put(&addresses, ADDRESS_FIELDS[i][1], body_get(&b, ADDRESS_FIELDS[i][0])->value);
+		if (conf_save(&addresses, p, 0600) < 0) {
+			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
+			return;
+		}
+	}
+	if (!is_ap && ssid->len) {
 		hex((const unsigned char *)ssid->value, ssid->len, hexssid);
 		wpa_psk(body_get(&b, "psk")->value, (const unsigned char *)ssid->value, ssid->len, psk);
 		hex(psk, sizeof psk, hexpsk);
@@ -543,8 +644,9 @@ void route_network_post(void)
 			return;
 		}
 	}
+	seconds = is_ap ? AP_TRY_SECONDS : TRY_SECONDS;
 	net_path(p, sizeof p, "try");
-	snprintf(text, sizeof text, "state=trying\nreason=starting the try\nasked=%ld\n", monotonic_seconds());
+	snprintf(text, sizeof text, "state=trying\nreason=starting the try\nasked=%ld\nseconds=%d\n", monotonic_seconds(), seconds);
 	if (write_file_atomic(p, text, 0644) < 0) {
 		reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
 		return;
@@ -556,5 +658,5 @@ void route_network_post(void)
 		reply_error(500, NULL, "cannot start the try (%s): nothing was changed", strerror(errno));
 		return;
 	}
-	reply_json(202, NULL, "{\"ok\":true,\"trying\":true,\"seconds\":%d}", TRY_SECONDS);
+	reply_json(202, NULL, "{\"ok\":true,\"trying\":true,\"seconds\":%d}", seconds);
 }

@@ -55,6 +55,12 @@ export interface Camera {
    * to push; "storage" growing the card's data partition to the card (storage.c).
    */
   webFeatures: Array<'video' | 'quality' | 'storage'>;
+  /**
+   * The driver of the stock firmware's hostapd, when the camera can run its own Wi-Fi
+   * network (access point) with it: the web UI then offers that mode (camfw-api's
+   * network.c writes hostapd.conf with it).
+   */
+  hostapdDriver?: string;
   /** Recipes only this camera's card carries, beyond every card's (CARD_RECIPES): its card.ts puts their programs where they go. */
   cardRecipes?: string[];
   /** Its partition sizes in the configuration (images.<key>). */

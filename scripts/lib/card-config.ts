@@ -72,6 +72,8 @@ export function configFiles(config: CamfwConfig, camera: Camera): CardFile[] {
           CAMFW_NTP_SERVER: config.ntpServer,
           // what the web UI may change on this camera (camfw-api's settings.c)
           CAMFW_FEATURES: camera.webFeatures.join(' '),
+          // the camera's own Wi-Fi network (access point), where its stock hostapd can run one
+          ...(camera.hostapdDriver ? { CAMFW_HOSTAPD_DRIVER: camera.hostapdDriver } : {}),
           CAMFW_WEB_PORT: config.web.port,
           CAMFW_VIDEO_RESOLUTION: config.video.resolution,
           CAMFW_VIDEO_FPS: config.video.fps,

@@ -4,12 +4,16 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paths } from '../../scripts/lib/paths.ts';
-import { run, startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
+import { startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
 import { CAMERAS, type ModelId } from '../../scripts/lib/cameras.ts';
+import { versatileBoard } from './board.ts';
 import { guestPrograms } from './guest/guest.ts';
+import { installBusybox, packInitramfs } from './initramfs.ts';
 import { kernelModule, testKernel } from './kernel/kernel.ts';
+import { waitForLine } from './lines.ts';
 import type { AccessPoint, EmulatedModel } from './model.ts';
 import { emulatedModel } from './models.ts';
+import { startPhone, type RunningPhone } from './phone/phone.ts';
 import { startSensor } from './sensor/sensor.ts';
 import { allowedRanges } from './surface/surface.ts';
 
@@ -37,6 +41,8 @@ interface InitramfsInput {
   busybox: string;
   /** The access point the radio can join. */
   accessPoint?: AccessPoint;
+  /** The network a phone in range joins when the camera makes it itself. */
+  phone?: AccessPoint;
   /** The sensor's port for each of the model's sensor servers. */
   sensorPorts: number[];
 }
@@ -53,19 +59,12 @@ async function buildInitramfs(input: InitramfsInput, out: string): Promise<void>
   const guest = await guestPrograms();
   const root = `${out}.d`;
   fs.rmSync(root, { recursive: true, force: true });
-  for (const d of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'usr/lib/stock', 'etc/stock', 'proc', 'sys', 'dev', 'tmp', 'lib/modules'])
-    fs.mkdirSync(path.join(root, d), { recursive: true });
+  for (const d of ['usr/lib/stock', 'etc/stock', 'proc', 'sys', 'dev', 'tmp', 'lib/modules']) fs.mkdirSync(path.join(root, d), { recursive: true });
   const install = (from: string, rel: string, mode = 0o755) => {
     fs.copyFileSync(from, path.join(root, rel));
     fs.chmodSync(path.join(root, rel), mode);
   };
-  install(busybox, 'bin/busybox');
-  const applets = (await run(['qemu-arm', '-cpu', 'arm926', busybox, '--list-full'])).stdout.trim().split('\n');
-  for (const a of applets) {
-    if (a === 'bin/busybox') continue;
-    const depth = a.split('/').length - 1;
-    fs.symlinkSync(`${'../'.repeat(depth)}bin/busybox`, path.join(root, a));
-  }
+  await installBusybox(root, busybox);
   for (const m of FIRMWARE_MODULES) install(kernelModule(kernel, m), `lib/modules/${m}.ko`, 0o644);
   install(guest['camera-kernel'], 'init');
   install(guest['syscall-probe'], 'usr/bin/syscall-probe');
@@ -90,19 +89,18 @@ async function buildInitramfs(input: InitramfsInput, out: string): Promise<void>
   if (wifiInterface) etcStock('wifi-ifname', wifiInterface);
   const paired = emulated.defaultAccessPoint;
   if (paired) etcStock('paired.conf', `network={\n\tssid="${paired.ssid}"\n\tpsk="${paired.passphrase}"\n}\n`);
-  const ap = input.accessPoint;
-  if (ap) {
-    // the access point's name and key in the forms wpa_supplicant takes them; the PSK is
-    // PBKDF2-HMAC-SHA1(passphrase, SSID, 4096) as IEEE 802.11i defines it
-    etcStock('wifi/ssid', Buffer.from(ap.ssid));
-    etcStock('wifi/ssid.hex', Buffer.from(ap.ssid).toString('hex'));
-    etcStock('wifi/passphrase', Buffer.from(ap.passphrase));
-    etcStock('wifi/psk.hex', crypto.pbkdf2Sync(ap.passphrase, ap.ssid, 4096, 32, 'sha1').toString('hex'));
-  }
+  // a network's name and key in the forms wpa_supplicant and hostapd take them; the PSK
+  // is PBKDF2-HMAC-SHA1(passphrase, SSID, 4096) as IEEE 802.11i defines it
+  const network = (dir: string, ap: AccessPoint) => {
+    etcStock(`${dir}/ssid`, Buffer.from(ap.ssid));
+    etcStock(`${dir}/ssid.hex`, Buffer.from(ap.ssid).toString('hex'));
+    etcStock(`${dir}/passphrase`, Buffer.from(ap.passphrase));
+    etcStock(`${dir}/psk.hex`, crypto.pbkdf2Sync(ap.passphrase, ap.ssid, 4096, 32, 'sha1').toString('hex'));
+  };
+  if (input.accessPoint) network('wifi', input.accessPoint);
+  if (input.phone) network('phone', input.phone);
   fs.writeFileSync(path.join(root, 'etc/camera-syscalls'), allowedRanges(CAMERAS[model].kernel));
-  const entries = ['.', ...(fs.readdirSync(root, { recursive: true }) as string[]).map((rel) => `./${rel}`)].sort();
-  await run(['cpio', '-o', '-H', 'newc', '--quiet', '-R', '0:0'], { cwd: root, input: entries.join('\n') + '\n', stdoutFile: out, gzipLevel: 1 });
-  fs.rmSync(root, { recursive: true, force: true });
+  await packInitramfs(root, out);
 }
 
 export function freePort(): Promise<number> {
@@ -136,8 +134,10 @@ export interface RunningCamera {
   fileLine(file: string, re: RegExp, timeoutMs?: number): Promise<string>;
   /** Runs a one-line shell command in the camera (under its system-call filter) and returns its output and status. */
   exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
-  /** Whether the camera's radio link is up now. */
+  /** Whether the camera's radio link to the access point (and the host) is up now. */
   linkUp(): boolean;
+  /** The phone in range (BootOptions.phone), started with the camera. */
+  phone?: RunningPhone;
   /** Waits for camfw's own /public/build.txt (model=MODEL) on the camera's port; failing, says what QEMU and the console show. */
   cardPage(guestPort?: 80 | 8080, timeoutMs?: number): Promise<{ body: string; ms: number }>;
   /** Whether the emulator has ended (the camera rebooted or powered off), waiting up to `timeoutMs` for it. */
@@ -152,6 +152,12 @@ export interface BootOptions {
   flash?: string;
   /** The access point in the camera's range; default: the network the camera was paired with. */
   accessPoint?: AccessPoint;
+  /**
+   * A phone in range that joins the network with this name and passphrase when the
+   * camera makes it itself (its own network, hostapd): a second emulated machine on the
+   * air link, through which the test reaches the camera then.
+   */
+  phone?: AccessPoint;
 }
 
 /** A line-oriented client of a QEMU unix socket (QMP or a serial port). */
@@ -208,8 +214,10 @@ async function qmpClient(sock: string): Promise<{ command(execute: string, args?
  * cameras' CPU) with the camera's RAM, the initramfs, the card image as a virtio disk on
  * the PCI bus (a snapshot unless `writable`) and the camera's flash. The network card is
  * the board's SMC91C111, standing in for the Wi-Fi: its link starts down and follows the
- * model's radio (up only while the camera is associated with `accessPoint`). Guest ports
- * 80, 8080, 554, 23, 22 and 21 are forwarded to free ports on 127.0.0.1; the image sensor runs on the host.
+ * model's radio (up only while the camera is associated with `accessPoint`; with a
+ * `phone`, open to the phone alone while the camera's own network runs with the phone's
+ * name and key). Guest ports 80, 8080, 554, 23, 22 and 21 are forwarded to free ports on
+ * 127.0.0.1; the image sensor runs on the host.
  */
 export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
   const emulated = await emulatedModel(model);
@@ -223,12 +231,13 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     const sensor = await startSensor(emulated.sensor);
     cleanups.push(() => sensor.stop());
     const initrd = path.join(work, 'initrd.gz');
-    await buildInitramfs({ model, emulated, busybox, accessPoint: opts.accessPoint ?? emulated.defaultAccessPoint, sensorPorts: sensor.ports }, initrd);
+    await buildInitramfs({ model, emulated, busybox, accessPoint: opts.accessPoint ?? emulated.defaultAccessPoint, phone: opts.phone, sensorPorts: sensor.ports }, initrd);
     const flash = opts.flash ?? (await emulated.flash?.(work));
     const kernel = await testKernel();
     const consoleLog = path.join(work, 'console.log');
     const qmpSock = path.join(work, 'qmp.sock');
     const ctlSock = path.join(work, 'ctl.sock');
+    const airSock = path.join(work, 'air.sock');
     // A free port can be taken again before QEMU binds it (other boots, the sensor): QEMU
     // then refuses the forwarding rule and exits, and the boot starts again on new ports.
     // the guest's ports reached from host loopback
@@ -244,19 +253,22 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       }
       fs.writeFileSync(consoleLog, '');
       const qemu = startBackground([
-        'qemu-system-arm', '-M', 'versatilepb', '-m', String(CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB),
-        '-kernel', kernel.zImage, '-dtb', kernel.dtb, '-initrd', initrd,
-        '-append', 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init',
+        ...versatileBoard(kernel, CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB, initrd, 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init'),
         '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
         '-device', 'virtio-blk-pci,drive=card',
         ...(flash ? ['-drive', `file=${flash},format=raw,if=none,id=flash`, '-device', 'virtio-blk-pci,drive=flash'] : []),
-        '-nic', `user,id=net0,model=smc91c111,${forwards.join(',')}`,
-        // the board's sound chip (PL041) gets no host audio
-        '-audiodev', 'none,id=noaudio', '-global', 'pl041.audiodev=noaudio',
-        '-display', 'none', '-monitor', 'none', '-qmp', `unix:${qmpSock},server=on,wait=off`,
+        // the radio: the board's network card on a hub, with the access point's network
+        // (QEMU's user network: the host) on one port and the air to the phone on another;
+        // set_link opens and closes each
+        '-netdev', 'hubport,id=radio,hubid=0',
+        '-net', 'nic,model=smc91c111,netdev=radio',
+        '-netdev', `user,id=station,${forwards.join(',')}`,
+        '-netdev', 'hubport,id=station-port,hubid=0,netdev=station',
+        ...(opts.phone ? ['-netdev', `stream,id=air,server=on,addr.type=unix,addr.path=${airSock}`, '-netdev', 'hubport,id=air-port,hubid=0,netdev=air'] : []),
+        '-qmp', `unix:${qmpSock},server=on,wait=off`,
         '-serial', `file:${consoleLog}`, '-serial', `unix:${ctlSock},server=on,wait=off`,
         // paused until the radio is off
-        '-S', '-no-reboot',
+        '-S',
       ]);
       try {
         started = { qemu, qmp: await qmpClient(qmpSock), ports };
@@ -290,18 +302,25 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     });
     // a camera that reboots closes the line; exec() then reports it
     ctl.on('error', () => undefined);
-    await qmp.command('set_link', { name: 'net0', up: false });
+    // the radio's state: down, up (associated with the access point) or ap (the camera's
+    // own network, which the phone joined); what each lets through
+    type Radio = 'down' | 'up' | 'ap';
+    const links = (r: Radio) => ({ radio: r !== 'down', station: r === 'up', ...(opts.phone ? { air: r === 'ap' } : {}) });
+    const setRadio = async (r: Radio) => {
+      for (const [name, up] of Object.entries(links(r))) await qmp.command('set_link', { name, up });
+    };
+    await setRadio('down');
     await qmp.command('cont');
 
-    // the radio: the link follows the model's last "wifi link up|down" line
-    let link = false;
+    // the link follows the model's last "wifi link up|down|ap" line
+    let link: Radio = 'down';
     let following = Promise.resolve();
     const follow = setInterval(() => {
       following = following.then(async () => {
-        const states = [...fs.readFileSync(consoleLog, 'utf8').matchAll(/^camfw-test: wifi link (up|down)\r?$/gm)];
-        const want = states.length > 0 && states[states.length - 1][1] === 'up';
+        const states = [...fs.readFileSync(consoleLog, 'utf8').matchAll(/^camfw-test: wifi link (up|down|ap)\r?$/gm)];
+        const want = (states.at(-1)?.[1] ?? 'down') as Radio;
         if (want === link || qemu.exited()) return;
-        await qmp.command('set_link', { name: 'net0', up: want });
+        await setRadio(want);
         link = want;
       }).catch(() => undefined);
     }, 200);
@@ -309,6 +328,11 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       clearInterval(follow);
       await following;
     });
+    let phone: RunningPhone | undefined;
+    if (opts.phone) {
+      phone = await startPhone(work, airSock, busybox, { 80: await freePort(), 8080: await freePort() });
+      cleanups.push(() => phone?.stop());
+    }
 
     let ctlQueue = Promise.resolve();
     const exec = (command: string, timeoutMs = 60_000) => {
@@ -345,14 +369,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       sshPort,
       ftpPort,
       console: readConsole,
-      async consoleLine(re, timeoutMs = 60_000) {
-        const t0 = Date.now();
-        while (Date.now() - t0 < timeoutMs) {
-          if (re.test(readConsole())) return readConsole();
-          await new Promise((r) => setTimeout(r, 250));
-        }
-        throw new Error(`no ${re} on the console within ${timeoutMs / 1000}s:\n${readConsole().slice(-3000)}`);
-      },
+      consoleLine: (re, timeoutMs = 60_000) => waitForLine(readConsole, re, timeoutMs, 'the console'),
       exec,
       async fileLine(file, re, timeoutMs = 30_000) {
         const t0 = Date.now();
@@ -363,7 +380,8 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
           await new Promise((r) => setTimeout(r, 1000));
         }
       },
-      linkUp: () => link,
+      linkUp: () => link === 'up',
+      phone,
       cardPage: (guestPort = 80, timeoutMs = 120_000) =>
         // camfw's page, not another server's (the Xiaofang's Boa answers every path)
         waitForPage(`http://127.0.0.1:${guestPort === 80 ? port : altPort}/public/build.txt`, timeoutMs, (body) => new RegExp(`^model=${model}$`, 'm').test(body)).catch(async (e: Error) => {

@@ -64,7 +64,8 @@ for d in /dev/vd?; do [ -b "$d" ] && [ "${d#/dev/}" != "$CARD" ] && FLASH="${d#/
 echo /sbin/hotplug > /proc/sys/kernel/hotplug
 
 # The radio (stock/radio.sh): the link is up while the newest live program that took the
-# radio associated and its interface is up. The test's QEMU follows these lines
+# radio associated and its interface is up, and "ap" while it is the camera's own network
+# (hostapd) and the test's phone joined it. The test's QEMU follows these lines
 # (set_link), so without them no packet reaches the camera.
 radio() {
 	state=down
@@ -77,7 +78,12 @@ radio() {
 		done
 		if [ -n "$newest" ] && read -r assoc iface < "$newest"; then
 			flags=$(cat "/sys/class/net/$iface/flags" 2> /dev/null)
-			[ "$assoc" = ok ] && [ -n "$flags" ] && [ $((flags & 1)) = 1 ] && now=up
+			if [ -n "$flags" ] && [ $((flags & 1)) = 1 ]; then
+				case "$assoc" in
+					ok) now=up ;;
+					ap) now=ap ;;
+				esac
+			fi
 		fi
 		if [ "$now" != "$state" ]; then
 			echo "camfw-test: wifi link $now"

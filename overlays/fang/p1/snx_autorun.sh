@@ -53,13 +53,14 @@ if [ -e "$P1/RESCUE-TELNET" ]; then
 fi
 
 # The cloud app owns Wi-Fi on this camera: camfw takes the network, and then stops the
-# cloud apps, only when the build configuration gave Wi-Fi settings (take-network.sh).
-# Otherwise the cloud apps keep running, and with them the stock Boa on port 80.
+# cloud apps, only when the card has Wi-Fi settings (the build configuration's, or saved
+# from the web UI) or the camera's own network (take-network.sh). Otherwise the cloud apps
+# keep running, and with them the stock Boa on port 80.
 if [ -e "$P1/KEEP-CLOUD" ]; then
 	echo "KEEP-CLOUD on the card" > "$RUN/cloud-kept"
 elif [ -e "$P1/NETWORK-FALLBACK.txt" ]; then
 	echo "camfw's Wi-Fi settings failed before (NETWORK-FALLBACK.txt on the card)" > "$RUN/cloud-kept"
-elif [ ! -f "$ROOT/etc/wpa_supplicant.conf" ]; then
+elif [ ! -f "$ROOT/etc/wpa_supplicant.conf" ] && [ ! -f "$ROOT/etc/camfw/hostapd.conf" ]; then
 	echo "no Wi-Fi settings in the build configuration" > "$RUN/cloud-kept"
 else
 	"$ROOT/bin/busybox" sh "$ROOT/etc/camfw/take-network.sh" "$ROOT" "$P1" >> /tmp/camfw.log 2>&1 &

@@ -149,6 +149,12 @@ export interface Addresses {
 export interface NetworkState {
   /** card: camfw's own Wi-Fi; cloud: the Xiaofang's cloud app holds it; kept: KEEP-CLOUD on the card; "": not started */
   mode: '' | 'card' | 'cloud' | 'kept';
+  /** client: on a Wi-Fi network; ap: the camera's own network (its access point) */
+  wifi: 'client' | 'ap';
+  /** whether the camera can make its own network (its stock hostapd) */
+  access_point: boolean;
+  /** the camera's own network as saved (ssid "" and channel 0 when none is) */
+  ap: { ssid: string; channel: number };
   iface: string;
   ssid: string;
   now: Addresses & { link: boolean };

@@ -16,5 +16,5 @@ export const model: EmulatedModel = {
   sensor: MODES,
   // gpio_aud, gpio_ms1 and iwlist: stock tools fang-hacks' scripts call by name
   // (fang-hacks.md §1.4); /usr/bin and /usr/sbin are camfw's guesses of where they are
-  rootStandins: ['/usr/bin/iCamera', '/usr/bin/miio_client', '/usr/boa/boa', '/usr/sbin/wpa_supplicant', '/usr/bin/gpio_aud', '/usr/bin/gpio_ms1', '/usr/sbin/iwlist'],
+  rootStandins: ['/usr/bin/iCamera', '/usr/bin/miio_client', '/usr/boa/boa', '/usr/sbin/wpa_supplicant', '/usr/sbin/hostapd', '/usr/bin/gpio_aud', '/usr/bin/gpio_ms1', '/usr/sbin/iwlist'],
 };

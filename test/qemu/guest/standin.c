@@ -13,7 +13,7 @@
  * among the arguments (wpa_supplicant -B), the program goes to the background as the
  * real one does, and the caller's call returns once the behaviour says it is initialised
  * (a line on file descriptor 9, as wpa_supplicant -B returns after taking the interface),
- * or after 10 s.
+ * or after 10 s; it fails (1) when the behaviour ends without saying it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,8 +122,10 @@ int main(int argc, char **argv)
 			struct pollfd p = { .fd = ready[0], .events = POLLIN };
 			char c;
 			close(ready[1]);
-			if (poll(&p, 1, 10000) > 0)
-				(void)!read(ready[0], &c, 1);
+			/* a behaviour that ends before it says so failed to start, as the real
+			 * program's -B then returns an error */
+			if (poll(&p, 1, 10000) > 0 && read(ready[0], &c, 1) != 1)
+				return 1;
 			return 0;
 		}
 		setsid();

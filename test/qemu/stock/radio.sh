@@ -1,7 +1,8 @@
 # The emulated cameras' radio, sourced by the programs that join Wi-Fi (the stock
 # wpa_supplicant, the Xiaofang's cloud app). The test has one access point
-# (/etc/stock/wifi/: its SSID and key in the forms wpa_supplicant reads). A program that
-# starts on the interface takes the radio; the link is up while the newest live one
+# (/etc/stock/wifi/: its SSID and key in the forms wpa_supplicant reads) and may have a
+# phone (/etc/stock/phone/, the same forms) that joins a network the camera makes itself
+# (the Xiaofang's hostapd). A program that starts on the interface takes the radio; the link is up while the newest live one
 # associated (stock-common.sh's radio loop turns that into QEMU's link state). When it
 # ends, the radio goes back to the one before it, as a cloud app that keeps retrying would.
 
@@ -39,7 +40,9 @@ radio_accepts() {
 	return 0
 }
 
-# Takes the radio on interface $1 for this process ($$): associated when $2 is "ok".
+# Takes the radio on interface $1 for this process ($$): associated when $2 is "ok"; the
+# camera's own network that the test's phone joined when "ap" (hostapd.sh), with nobody
+# on it when "ap-alone".
 radio_take() {
 	mkdir -p /tmp/.stock/wifi
 	echo "$2 $1" > "/tmp/.stock/wifi/$(awk '{ printf "%010d", $1 * 100 }' /proc/uptime)-$$"

@@ -12,7 +12,9 @@
 #   ON_UP     function run once, when the gateway first answers
 # NET_RECORD (default CARD_DIR/NETWORK-FALLBACK.txt) is where the fallback is recorded.
 # The addresses come from DHCP, or from etc/camfw/network.conf when the owner set static
-# ones in the web UI.
+# ones in the web UI. With etc/camfw/hostapd.conf on the card (the owner chose the
+# camera's own network in the web UI, where the camera has an access point), the camera
+# runs its own network instead, and it works while hostapd runs.
 
 NET_RUN=/tmp/camfw/net
 NET_GRACE=60
@@ -34,9 +36,17 @@ net_gateway_ok() {
 	awk -v gw="$gw" -v dev="$1" '$1 == gw && $6 == dev && $3 == "0x2" { ok = 1 } END { exit !ok }' /proc/net/arp
 }
 
-# Stops the wpa_supplicant and udhcpc that net_join started.
+# The camera's own Wi-Fi network (access point): the camera is NET_AP_ADDRESS and gives
+# out NET_AP_FIRST to NET_AP_LAST, fang-hacks' defaults (its udhcpd.conf,
+# fang-hacks.md §3.3).
+NET_AP_ADDRESS=192.168.0.1
+NET_AP_FIRST=192.168.0.100
+NET_AP_LAST=192.168.0.251
+
+# Stops the wpa_supplicant and udhcpc that net_join started, and the hostapd and udhcpd
+# of net_ap_start.
 net_stop() {
-	for f in "$NET_RUN/udhcpc.pid" "$NET_RUN/wpa_supplicant.pid"; do
+	for f in "$NET_RUN/udhcpc.pid" "$NET_RUN/wpa_supplicant.pid" "$NET_RUN/udhcpd.pid" "$NET_RUN/hostapd.pid"; do
 		pid=$(cat "$f" 2> /dev/null)
 		case "$pid" in
 			'' | *[!0-9]*) ;;
@@ -88,13 +98,61 @@ net_join() {
 	net_address "$iface" "$addresses"
 }
 
+# Starts the camera's own Wi-Fi network of hostapd.conf $2 on $1: its address, the
+# camera's stock hostapd (the Xiaofang's, driver=rtl871xdrv: fang-hacks.md §1.4 and
+# §2.6, 01-network's mode 2) and BusyBox's udhcpd. Fails when hostapd does not start: a
+# Wi-Fi chip its driver does not drive, or a configuration it refuses.
+net_ap_start() {
+	iface="$1" ap="$2"
+	mkdir -p "$NET_RUN"
+	echo "camfw: network: starting the camera's own Wi-Fi network on $iface ($ap)"
+	ifconfig "$iface" "$NET_AP_ADDRESS" netmask 255.255.255.0 up
+	if ! hostapd -B -P "$NET_RUN/hostapd.pid" "$ap"; then
+		echo "camfw: network: hostapd did not start with $ap"
+		ifconfig "$iface" 0.0.0.0
+		return 1
+	fi
+	printf '%s\n' "interface $iface" "start $NET_AP_FIRST" "end $NET_AP_LAST" "max_leases 32" \
+		"lease_file $NET_RUN/udhcpd.leases" "pidfile $NET_RUN/udhcpd.pid" \
+		"option subnet 255.255.255.0" "option router $NET_AP_ADDRESS" "option lease 86400" > "$NET_RUN/udhcpd.conf"
+	rm -f "$NET_RUN/udhcpd.leases"
+	udhcpd "$NET_RUN/udhcpd.conf"
+}
+
+# The address of the first device that joined the camera's own network (udhcpd writes
+# its leases at once); fails while none has.
+net_ap_client() {
+	[ -f "$NET_RUN/udhcpd.leases" ] || return 1
+	dumpleases -f "$NET_RUN/udhcpd.leases" | awk 'NR > 1 && $2 ~ /^[0-9.]+$/ { print $2; found = 1; exit } END { exit !found }'
+}
+
+# The value of key $1 in $NET_RUN/setup (net_setup).
+net_setting() {
+	sed -n "s/^$1=//p" "$NET_RUN/setup" 2> /dev/null | head -n 1
+}
+
+# True when the network camfw runs on $1 works: the owner's answers at its gateway, or
+# the camera's own has its hostapd running.
+net_works() {
+	if [ -n "$(net_setting ap)" ]; then
+		pid=$(cat "$NET_RUN/hostapd.pid" 2> /dev/null)
+		case "$pid" in
+			'' | *[!0-9]*) return 1 ;;
+		esac
+		kill -0 "$pid" 2> /dev/null
+		return
+	fi
+	net_gateway_ok "$1"
+}
+
 # Records how the camera's network runs, for the web UI's network changes (net-try.sh):
 # MODE (card: camfw's own wpa_supplicant; cloud: the Xiaofang's cloud app holds Wi-Fi;
 # kept: the owner asked the cloud app to keep it), the interface, the wpa_supplicant
-# program and the settings it runs with, and the file a fallback is recorded in.
+# program and the settings it runs with, the file a fallback is recorded in, and the
+# hostapd.conf of the camera's own network while it runs one (empty otherwise).
 net_setup() {
 	mkdir -p "$NET_RUN"
-	printf 'mode=%s\niface=%s\nwpa=%s\nconf=%s\nrecord=%s\n' "$1" "$2" "$3" "$4" "$5" > "$NET_RUN/setup.new"
+	printf 'mode=%s\niface=%s\nwpa=%s\nconf=%s\nrecord=%s\nap=%s\n' "$1" "$2" "$3" "$4" "$5" "${6:-}" > "$NET_RUN/setup.new"
 	mv "$NET_RUN/setup.new" "$NET_RUN/setup"
 }
 
@@ -111,8 +169,15 @@ camfw_network() {
 		return 1
 	fi
 	ifconfig "$iface" up
-	net_setup card "$iface" "$wpa" "$conf" "$record"
-	net_join "$root" "$iface" "$wpa" "$conf" "$whose"
+	ap="$root/etc/camfw/hostapd.conf"
+	if [ -f "$ap" ]; then
+		whose="the camera's own network"
+		net_setup card "$iface" "$wpa" "$conf" "$record" "$ap"
+		net_ap_start "$iface" "$ap"
+	else
+		net_setup card "$iface" "$wpa" "$conf" "$record"
+		net_join "$root" "$iface" "$wpa" "$conf" "$whose"
+	fi
 	since=$(cut -d. -f1 /proc/uptime)
 	state=waiting
 	while true; do
@@ -120,9 +185,13 @@ camfw_network() {
 		if [ -e "$NET_RUN/trying" ]; then
 			# the web UI is trying new settings (net-try.sh): they are its to judge
 			since=$now
-		elif net_gateway_ok "$iface"; then
+		elif net_works "$iface"; then
 			if [ "$state" != up ]; then
-				echo "camfw: network: $iface reaches its gateway $(net_gateway "$iface") ($whose)"
+				if [ -n "$(net_setting ap)" ]; then
+					echo "camfw: network: $iface: the camera's own Wi-Fi network runs, at $NET_AP_ADDRESS"
+				else
+					echo "camfw: network: $iface reaches its gateway $(net_gateway "$iface") ($whose)"
+				fi
 				if [ -n "$on_up" ]; then
 					"$on_up"
 					on_up=""
@@ -131,11 +200,15 @@ camfw_network() {
 			state=up
 			since=$now
 		elif [ "$state" = up ]; then
-			echo "camfw: network: $iface lost its gateway"
+			echo "camfw: network: $iface lost its gateway (or its hostapd)"
 			state=lost
 		fi
 		if [ $((now - since)) -ge "$NET_GRACE" ] && [ -n "$fallback" ]; then
-			why="no route to the gateway on $iface for $NET_GRACE s with $whose"
+			if [ -n "$(net_setting ap)" ]; then
+				why="no hostapd running on $iface for $NET_GRACE s with $whose"
+			else
+				why="no route to the gateway on $iface for $NET_GRACE s with $whose"
+			fi
 			echo "camfw: network: $why: falling back to the camera's stock network"
 			{
 				echo "camfw fell back to the camera's stock network after $now s of uptime:"

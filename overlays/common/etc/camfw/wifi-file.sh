@@ -4,9 +4,10 @@
 # can all write) holds lines ssid=NAME, psk=PASSPHRASE and, if you like, country=CC.
 # At boot they become the card's etc/wpa_supplicant.conf (mode 600), and FILE is deleted:
 # the passphrase does not stay on a FAT partition. FALLBACK (NETWORK-FALLBACK.txt) is
-# deleted too, so that camfw tries the network again. Nothing in FILE is run: each line is
-# read as text and checked; a file that is not right stays, with the reason beside it in
-# camfw-wifi-error.txt.
+# deleted too, so that camfw tries the network again, and so is the camera's own network
+# (etc/camfw/hostapd.conf): the file is the way back from it. Nothing in FILE is run:
+# each line is read as text and checked; a file that is not right stays, with the reason
+# beside it in camfw-wifi-error.txt.
 # usage: busybox sh wifi-file.sh CARD_DIR FILE FALLBACK
 set -u
 ROOT="${1:?usage: wifi-file.sh CARD_DIR FILE FALLBACK}"
@@ -75,6 +76,10 @@ umask 077
 chmod 600 "$CONF.new"
 sync
 mv "$CONF.new" "$CONF" || refuse "cannot write $CONF"
+if [ -f "$ROOT/etc/camfw/hostapd.conf" ]; then
+	rm -f "$ROOT/etc/camfw/hostapd.conf"
+	echo "camfw: network: the camera's own network is switched off: ${FILE##*/} gives the Wi-Fi to join"
+fi
 rm -f "$FILE" "$ERROR" "$FALLBACK"
 sync
 echo "camfw: network: Wi-Fi settings taken from ${FILE##*/} on the card (network \"$ssid\"); the file is deleted"

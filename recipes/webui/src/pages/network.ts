@@ -9,10 +9,14 @@ const MODES: Record<NetworkState['mode'], string> = {
   '': 'not started yet',
 };
 
+/** The camera's address on its own network (access point): fang-hacks' default, network.sh's NET_AP_ADDRESS. */
+const AP_ADDRESS = '192.168.0.1';
+
 /**
- * The camera's name, its Wi-Fi network and its addresses. A new network or new addresses
- * are tried before they are saved: the camera goes back to the saved ones when the
- * gateway does not answer, so a typo cannot lock the owner out.
+ * The camera's name, its Wi-Fi network and its addresses, or its own network where it can
+ * make one. A new network or new addresses are tried before they are saved: the camera
+ * goes back to the saved ones when the gateway does not answer (its own network: when no
+ * device joins it), so a typo cannot lock the owner out.
  */
 export const networkPage: Page = async (main) => {
   const [s, st, net] = await Promise.all([get<Settings>('settings'), get<Status>('status'), get<NetworkState>('network')]);
@@ -34,8 +38,8 @@ export const networkPage: Page = async (main) => {
     clear(
       now,
       facts([
-        ['Wi-Fi', MODES[n.mode]],
-        ['Network', n.ssid || '-'],
+        ['Wi-Fi', n.wifi === 'ap' ? `the camera's own network, at ${AP_ADDRESS}` : MODES[n.mode]],
+        ['Network', (n.wifi === 'ap' ? n.ap.ssid : n.ssid) || '-'],
         ['Link', n.now.link ? 'up' : 'down'],
         ['Address', n.now.address ? `${n.now.address} / ${n.now.netmask}` : '-'],
         ['Gateway', n.now.gateway || '-'],
@@ -85,35 +89,59 @@ export const networkPage: Page = async (main) => {
   dhcp.addEventListener('change', showStatic);
   showStatic();
 
+  // client: join a network; ap: the camera's own (where its stock hostapd can make one)
+  const wifi = h('select', { id: 'wifi' }, h('option', { value: 'client' }, 'Join a Wi-Fi network'), h('option', { value: 'ap' }, "The camera's own network"));
+  wifi.value = net.wifi;
+  const channel = h('select', { id: 'channel' }, ...Array.from({ length: 13 }, (_, i) => h('option', { value: String(i + 1) }, String(i + 1))));
+  channel.value = String(net.ap.channel || 6);
+  const clientOnly = h('div', {}, labelled('Addresses', dhcp), staticFields);
+  const apOnly = h('div', {}, labelled('Channel', channel, '1, 6 or 11 do not overlap'), h('p', { class: 'hint' }, `The camera is ${AP_ADDRESS} on its own network and gives out addresses. Join it from a phone within 2 minutes of "Try and save": it is saved once a device joins, otherwise the camera comes back here.`));
+  const ssidHint = h('small', {});
+  const showWifi = () => {
+    const ap = wifi.value === 'ap';
+    clientOnly.hidden = ap;
+    apOnly.hidden = !ap;
+    scan.hidden = ap;
+    ssidHint.textContent = ap ? "the name of the camera's own network" : net.mode === 'cloud' || net.wifi === 'ap' ? 'the network camfw joins' : 'leave empty to keep the current one';
+  };
+  wifi.addEventListener('change', showWifi);
+
   const tryNote = note();
   tryNote.id = 'network-try';
   const apply = h('button', { type: 'submit' }, 'Try and save');
   const form = h(
     'form',
     { id: 'network-form' },
-    labelled('Wi-Fi network', ssid, net.mode === 'cloud' ? 'the network camfw joins instead of the cloud app' : 'leave empty to keep the current one'),
+    net.access_point ? labelled('Wi-Fi', wifi) : null,
+    h('label', {}, h('span', {}, 'Wi-Fi network'), ssid, ssidHint),
     labelled('Passphrase', psk, 'WPA2, 8 to 63 characters'),
     labelled('Country', country, 'two letters (ISO 3166): the channels the radio may use'),
-    labelled('Addresses', dhcp),
-    staticFields,
+    clientOnly,
+    apOnly,
     apply,
   );
+  showWifi();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const isStatic = dhcp.value === 'static';
+    const ap = wifi.value === 'ap';
+    const isStatic = !ap && dhcp.value === 'static';
     void act(apply, tryNote, async () => {
       const r = await post<{ seconds: number }>('network', {
+        wifi: wifi.value,
         ssid: ssid.value,
         psk: ssid.value ? psk.value : '',
         country: ssid.value ? country.value : '',
-        addressing: dhcp.value,
+        channel: ap ? channel.value : '',
+        addressing: ap ? 'dhcp' : dhcp.value,
         address: isStatic ? address.value.trim() : '',
         netmask: isStatic ? netmask.value.trim() : '',
         gateway: isStatic ? gateway.value.trim() : '',
         dns: isStatic ? dns.value.trim() : '',
       });
       psk.value = '';
-      return `Trying for up to ${r.seconds} s. If the camera joins another network, find it there at http://${s.settings.hostname}/; if it cannot, it comes back to this network and says why here.`;
+      return ap
+        ? `Trying for up to ${r.seconds} s: join the network "${ssid.value}" now, then open http://${AP_ADDRESS}${location.port ? `:${location.port}` : ''}/. If no device joins, the camera comes back to this network and says why here.`
+        : `Trying for up to ${r.seconds} s. If the camera joins another network, find it there at http://${s.settings.hostname}/; if it cannot, it comes back to this network and says why here.`;
     });
   });
 

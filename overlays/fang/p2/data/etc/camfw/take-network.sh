@@ -1,9 +1,10 @@
 #!/bin/sh
-# camfw takes the Xiaofang's network from the cloud app, when the build configuration gave
-# Wi-Fi settings: it joins that network itself (the camera's wpa_supplicant and udhcpc)
-# while the cloud app still runs, and stops the cloud app (stop-cloud.sh) only once its
-# own network reaches the gateway, as fang-hacks insists (the cloud app owns Wi-Fi:
-# stopping it first leaves a camera nobody can reach, fang-hacks.md §2.4).
+# camfw takes the Xiaofang's network from the cloud app, when the card has Wi-Fi settings:
+# it joins that network itself (the camera's wpa_supplicant and udhcpc) while the cloud
+# app still runs, and stops the cloud app (stop-cloud.sh) only once its own network
+# reaches the gateway, as fang-hacks insists (the cloud app owns Wi-Fi: stopping it first
+# leaves a camera nobody can reach, fang-hacks.md §2.4). With the camera's own network
+# saved (etc/camfw/hostapd.conf, network.sh), the cloud app is stopped once hostapd runs.
 #
 # If camfw's network never reaches the gateway, it stops its own wpa_supplicant and
 # udhcpc and leaves the network to the cloud app. If it loses the gateway for good after
