@@ -28,6 +28,8 @@ interface Card {
   post(call: string, body: object): ReturnType<typeof cgi>;
   /** What camfw-api ran since the last call of this, one argument vector per line. */
   ran(): string[];
+  /** What camfw-api started in the background (after its answer), once it has started: up to 5 s. */
+  ranDetached(): Promise<string[]>;
 }
 
 async function card(model: string): Promise<Card> {
@@ -42,6 +44,11 @@ async function card(model: string): Promise<Card> {
   const login = await api('/login', { body: { user: 'owner', password: PASSWORD } });
   assert.equal(login.status, 200);
   const session = { cookie: cookieOf(login)!, csrf: String(login.json.csrf) };
+  const ran = () => {
+    const text = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '';
+    fs.rmSync(calls, { force: true });
+    return text ? text.replace(/\n$/, '').split('\n') : [];
+  };
   return {
     dir,
     run,
@@ -50,10 +57,14 @@ async function card(model: string): Promise<Card> {
     session,
     api: (call, c = {}) => api(call, { ...session, ...c }),
     post: (call, body) => api(call, { ...session, body }),
-    ran() {
-      const text = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8') : '';
-      fs.rmSync(calls, { force: true });
-      return text ? text.replace(/\n$/, '').split('\n') : [];
+    ran,
+    async ranDetached() {
+      let started: string[] = [];
+      for (let i = 0; i < 50 && !started.length; i++) {
+        await new Promise((res) => setTimeout(res, 100));
+        started = ran();
+      }
+      return started;
     },
   };
 }
@@ -286,12 +297,7 @@ describe('camfw-api, status, services, logs, reboot', () => {
     const r = await yi.post('/reboot', {});
     assert.equal(r.status, 200);
     const bb = path.join(yi.dir, 'bin/busybox');
-    let ran: string[] = [];
-    for (let i = 0; i < 50 && !ran.length; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      ran = yi.ran();
-    }
-    assert.deepEqual(ran, [`sh|-c|sleep 2; sync; exec "$0" reboot|${bb}`]);
+    assert.deepEqual(await yi.ranDetached(), [`sh|-c|sleep 2; sync; exec "$0" reboot|${bb}`]);
     assert.equal((await yi.api('/reboot', { method: 'GET' })).status, 405);
   });
 });
@@ -401,12 +407,7 @@ describe('camfw-api, the network', () => {
     const out = execFileSync('/bin/sh', ['-c', '. "$1"; printf "%s|%s|%s|%s" "$CAMFW_NET_ADDRESS" "$CAMFW_NET_NETMASK" "$CAMFW_NET_GATEWAY" "$CAMFW_NET_DNS"', 'sh', path.join(cand, 'network.conf')], { encoding: 'utf8' });
     assert.equal(out, '192.168.7.50|255.255.255.0|192.168.7.1|192.168.7.1 9.9.9.9');
     assert.equal(fs.existsSync(path.join(fang.dir, 'etc/camfw/network.conf')), false, 'saved only once tried');
-    let ran: string[] = [];
-    for (let i = 0; i < 50 && !ran.length; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      ran = fang.ran();
-    }
-    assert.deepEqual(ran, [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
+    assert.deepEqual(await fang.ranDetached(), [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
     // just asked: trying, although the recorder (not net-try.sh) never takes the try's lock;
     // asked 10 s ago and still without the lock, the try ended without a result
     assert.deepEqual((await fang.api('/network')).json.try, { state: 'trying', reason: 'starting the try', seconds: 30 });
@@ -433,12 +434,7 @@ describe('camfw-api, the network', () => {
         `interface=lo\ndriver=rtl871xdrv\nssid=${ssid}\ncountry_code=DE\nieee80211d=1\nhw_mode=g\nchannel=11\nwpa=2\nwpa_key_mgmt=WPA-PSK\nrsn_pairwise=CCMP\nwpa_psk=${key}\n`,
     );
     assert.equal((fs.statSync(path.join(cand, 'hostapd.conf')).mode & 0o777).toString(8), '600');
-    let ran: string[] = [];
-    for (let i = 0; i < 50 && !ran.length; i++) {
-      await new Promise((res) => setTimeout(res, 100));
-      ran = fang.ran();
-    }
-    assert.deepEqual(ran, [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
+    assert.deepEqual(await fang.ranDetached(), [`sh|${fang.dir}/etc/camfw/net-try.sh|${fang.dir}`]);
     assert.deepEqual((await fang.api('/network')).json.try, { state: 'trying', reason: 'starting the try', seconds: 120 });
     // saved: its name and channel are shown, never its key
     fs.copyFileSync(path.join(cand, 'hostapd.conf'), path.join(fang.dir, 'etc/camfw/hostapd.conf'));

@@ -253,6 +253,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       }
       fs.writeFileSync(consoleLog, '');
       const qemu = startBackground([
+        'qemu-system-arm',
         ...versatileBoard(kernel, CAMERAS[model].ramMiB + TEST_KERNEL_EXTRA_MIB, initrd, 'console=ttyAMA0 panic=-1 rdinit=/init -- /etc/camera-syscalls /sbin/stock-init'),
         '-drive', `file=${cardImage},format=raw,if=none,id=card${opts.writable ? '' : ',snapshot=on'}`,
         '-device', 'virtio-blk-pci,drive=card',

@@ -47,6 +47,7 @@ export async function startPhone(work: string, airSocket: string, busybox: strin
   const consoleLog = path.join(work, 'phone-console.log');
   fs.writeFileSync(consoleLog, '');
   const qemu = startBackground([
+    'qemu-system-arm',
     ...versatileBoard(kernel, 48, initrd, 'console=ttyAMA0 panic=-1 rdinit=/init'),
     '-netdev', `stream,id=air,server=off,addr.type=unix,addr.path=${airSocket}`,
     '-net', `nic,model=smc91c111,netdev=air,macaddr=${PHONE_MAC}`,

@@ -37,6 +37,17 @@ say() {
 	echo "camfw: network: try: $1: $2"
 }
 
+# Runs the check $2... every 2 s until it succeeds, or fails once $1 s of the try have
+# passed.
+within() {
+	limit="$1"
+	shift
+	while ! "$@"; do
+		[ $(($(cut -d. -f1 /proc/uptime) - started)) -lt "$limit" ] || return 1
+		sleep 2
+	done
+}
+
 # Copies $1 to $2 on the card so that a power cut leaves the old file or the new one.
 install_file() {
 	cp "$1" "$2.new" && chmod 600 "$2.new" && sync && mv "$2.new" "$2" && sync
@@ -97,29 +108,16 @@ started=$(cut -d. -f1 /proc/uptime)
 if [ -n "$new_ap" ]; then
 	say trying "the camera's own network is up: join it within $try_seconds s"
 	if net_ap_start "$try_iface" "$new_ap" 7>&-; then
-		while true; do
-			if client=$(net_ap_client); then
-				ok=1
-				break
-			fi
-			[ $(($(cut -d. -f1 /proc/uptime) - started)) -lt "$AP_TRY_SECONDS" ] || break
-			sleep 2
-		done
+		# (net_ap_client prints the device's address once there is one)
+		client=$(within "$AP_TRY_SECONDS" net_ap_client) && ok=1
 		why="no device joined the camera's own network within $try_seconds s"
 	else
 		why="the camera's hostapd did not start its own network (see the boot log)"
 	fi
 else
 	say trying "joining with the new settings for up to $TRY_SECONDS s"
-	if net_join "$ROOT" "$try_iface" "$try_wpa" "$new_conf" "the settings being tried" "$CANDIDATE/network.conf" 7>&-; then
-		while true; do
-			if net_gateway_ok "$try_iface"; then
-				ok=1
-				break
-			fi
-			[ $(($(cut -d. -f1 /proc/uptime) - started)) -lt "$TRY_SECONDS" ] || break
-			sleep 2
-		done
+	if net_join "$ROOT" "$try_iface" "$try_wpa" "$new_conf" "the settings being tried" "$CANDIDATE/network.conf" 7>&- && within "$TRY_SECONDS" net_gateway_ok "$try_iface"; then
+		ok=1
 	fi
 	why="no answer from a gateway within $TRY_SECONDS s with the new settings"
 fi
