@@ -208,17 +208,17 @@ void route_network_get(void)
 	static struct buf out;
 	static struct conf saved;
 	unsigned char ssid[33];
-	char p[512], text[512], why[600], state[16], reason[300];
+	char p[512], text[512], why[600], state[16], reason[300], driver[64], seconds[16];
 	size_t n, i;
 	int sock;
 
-	if (!logged_in_get(&session) || hostapd_driver(text, sizeof text) < 0)
+	if (!logged_in_get(&session) || hostapd_driver(driver, sizeof driver) < 0)
 		return;
 	setup_read(&s);
 	buf_init(&out);
 	buf_add(&out, "{\"mode\":");
 	buf_string(&out, s.mode);
-	buf_add(&out, ",\"wifi\":\"%s\",\"access_point\":%s", s.ap[0] ? "ap" : "client", text[0] ? "true" : "false");
+	buf_add(&out, ",\"wifi\":\"%s\",\"access_point\":%s", s.ap[0] ? "ap" : "client", driver[0] ? "true" : "false");
 	add_saved_ap(&out);
 	buf_add(&out, ",\"iface\":");
 	buf_string(&out, s.iface);
@@ -259,7 +259,7 @@ void route_network_get(void)
 	file_value(p, "state", state, sizeof state);
 	file_value(p, "reason", reason, sizeof reason);
 	file_value(p, "asked", text, sizeof text);
-	file_value(p, "seconds", why, sizeof why);
+	file_value(p, "seconds", seconds, sizeof seconds);
 	/* net-try.sh takes its lock a moment after it was asked to start (asked=, our own line) */
 	if (!strcmp(state, "trying") && !try_running() && !(text[0] && monotonic_seconds() - atol(text) < 10)) {
 		snprintf(state, sizeof state, "failed");
@@ -269,7 +269,7 @@ void route_network_get(void)
 	buf_string(&out, state);
 	buf_add(&out, ",\"reason\":");
 	buf_string(&out, reason);
-	buf_add(&out, ",\"seconds\":%d}}", atoi(why) == AP_TRY_SECONDS ? AP_TRY_SECONDS : TRY_SECONDS);
+	buf_add(&out, ",\"seconds\":%d}}", atoi(seconds) == AP_TRY_SECONDS ? AP_TRY_SECONDS : TRY_SECONDS);
 	reply_buf(&out);
 }
 
@@ -500,19 +500,19 @@ static int check_wifi(const struct body *b)
 	return 0;
 }
 
+/* A Wi-Fi network to join: no channel (the network has one), and the network checked; 0, or -1 after a 400. */
+static int check_client(const struct body *b)
+{
+	if (body_get(b, "channel")->len)
+		return reply_error(400, "channel", "channel: only for the camera's own network (wifi ap)"), -1;
+	return check_wifi(b);
+}
+
 /* The camera's own network: its name, passphrase, country and channel, checked; 0, or -1 after a 400. */
-static int check_ap(const struct body *b, const char *driver)
+static int check_ap(const struct body *b)
 {
 	const struct field *channel = body_get(b, "channel");
 	int n = atoi(channel->value);
-	size_t i;
-	if (!driver[0])
-		return reply_error(400, "wifi", "wifi: this camera cannot run its own network (its stock firmware has no hostapd for its Wi-Fi): client only"), -1;
-	if (strcmp(body_get(b, "addressing")->value, "dhcp"))
-		return reply_error(400, "addressing", "addressing: dhcp: on its own network the camera is 192.168.0.1 and gives the other addresses out"), -1;
-	for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
-		if (body_get(b, ADDRESS_FIELDS[i][0])->len)
-			return reply_error(400, ADDRESS_FIELDS[i][0], "%s: only with static addressing", ADDRESS_FIELDS[i][0]), -1;
 	if (!body_get(b, "ssid")->len)
 		return reply_error(400, "ssid", "ssid: the name of the camera's own network, 1 to 32 bytes"), -1;
 	if (check_wifi(b) < 0)
@@ -522,21 +522,27 @@ static int check_ap(const struct body *b, const char *driver)
 	return 0;
 }
 
+/* The WPA PSK of the body's passphrase and SSID, in hex: the key wpa_supplicant and hostapd take. */
+static void psk_hex(const struct body *b, char out[2 * WPA_PSK_LEN + 1])
+{
+	const struct field *ssid = body_get(b, "ssid");
+	unsigned char psk[WPA_PSK_LEN];
+	wpa_psk(body_get(b, "psk")->value, (const unsigned char *)ssid->value, ssid->len, psk);
+	hex(psk, sizeof psk, out);
+}
+
 /* The camera's own network for hostapd (its option names are those of every hostapd since 0.6, the stock one's age). */
 static int write_hostapd_conf(const char *path, const struct body *b, const char *iface, const char *driver)
 {
 	static char text[1024];
 	char hexpsk[2 * WPA_PSK_LEN + 1];
-	unsigned char psk[WPA_PSK_LEN];
-	const struct field *ssid = body_get(b, "ssid");
-	wpa_psk(body_get(b, "psk")->value, (const unsigned char *)ssid->value, ssid->len, psk);
-	hex(psk, sizeof psk, hexpsk);
+	psk_hex(b, hexpsk);
 	/* ssid= takes the rest of the line as it is: check_wifi let no control character in */
 	snprintf(text, sizeof text,
 		 "# The camera's own Wi-Fi network, from the web UI (camfw-api), tried before it was saved.\n"
 		 "interface=%.15s\ndriver=%.63s\nssid=%.32s\ncountry_code=%.2s\nieee80211d=1\nhw_mode=g\nchannel=%d\n"
 		 "wpa=2\nwpa_key_mgmt=WPA-PSK\nrsn_pairwise=CCMP\nwpa_psk=%s\n",
-		 iface, driver, ssid->value, body_get(b, "country")->value, atoi(body_get(b, "channel")->value), hexpsk);
+		 iface, driver, body_get(b, "ssid")->value, body_get(b, "country")->value, atoi(body_get(b, "channel")->value), hexpsk);
 	return write_file_atomic(path, text, 0600);
 }
 
@@ -550,7 +556,6 @@ void route_network_post(void)
 	static struct conf addresses;
 	const struct field *ssid, *addressing, *wifi;
 	char dir[512], p[600], busybox[512], script[512], text[512], driver[64], hexssid[65], hexpsk[2 * WPA_PSK_LEN + 1];
-	unsigned char psk[WPA_PSK_LEN];
 	const char *argv[5];
 	size_t i;
 	int is_static, is_ap, seconds;
@@ -563,30 +568,29 @@ void route_network_post(void)
 		return;
 	}
 	is_ap = !strcmp(wifi->value, "ap");
+	if (is_ap && !driver[0]) {
+		reply_error(400, "wifi", "wifi: this camera cannot run its own network (its stock firmware has no hostapd for its Wi-Fi): client only");
+		return;
+	}
 	addressing = body_get(&b, "addressing");
 	if (strcmp(addressing->value, "dhcp") && strcmp(addressing->value, "static")) {
 		reply_error(400, "addressing", "addressing: dhcp or static");
 		return;
 	}
 	is_static = !strcmp(addressing->value, "static");
-	if (is_ap) {
-		if (check_ap(&b, driver) < 0)
-			return;
-	} else {
-		if (body_get(&b, "channel")->len) {
-			reply_error(400, "channel", "channel: only for the camera's own network (wifi ap)");
+	if (is_ap && is_static) {
+		reply_error(400, "addressing", "addressing: dhcp: on its own network the camera is 192.168.0.1 and gives the other addresses out");
+		return;
+	}
+	if (is_static && check_static(&b) < 0)
+		return;
+	for (i = 0; !is_static && i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
+		if (body_get(&b, ADDRESS_FIELDS[i][0])->len) {
+			reply_error(400, ADDRESS_FIELDS[i][0], "%s: only with static addressing", ADDRESS_FIELDS[i][0]);
 			return;
 		}
-		if (is_static && check_static(&b) < 0)
-			return;
-		for (i = 0; !is_static && i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
-			if (body_get(&b, ADDRESS_FIELDS[i][0])->len) {
-				reply_error(400, ADDRESS_FIELDS[i][0], "%s: only with static addressing", ADDRESS_FIELDS[i][0]);
-				return;
-			}
-		if (check_wifi(&b) < 0)
-			return;
-	}
+	if (is_ap ? check_ap(&b) < 0 : check_client(&b) < 0)
+		return;
 	ssid = body_get(&b, "ssid");
 	setup_read(&s);
 	if (!strcmp(s.mode, "kept")) {
@@ -632,16 +636,15 @@ void route_network_post(void)
 			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
 			return;
 		}
-	}
-	if (!is_ap && ssid->len) {
-		hex((const unsigned char *)ssid->value, ssid->len, hexssid);
-		wpa_psk(body_get(&b, "psk")->value, (const unsigned char *)ssid->value, ssid->len, psk);
-		hex(psk, sizeof psk, hexpsk);
-		snprintf(text, sizeof text, "ctrl_interface=/var/run/wpa_supplicant\ncountry=%.2s\nnetwork={\n\tssid=%s\n\tscan_ssid=1\n\tpsk=%s\n}\n", body_get(&b, "country")->value, hexssid, hexpsk);
-		snprintf(p, sizeof p, "%s/wpa_supplicant.conf", dir);
-		if (write_file_atomic(p, text, 0600) < 0) {
-			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
-			return;
+		if (ssid->len) {
+			hex((const unsigned char *)ssid->value, ssid->len, hexssid);
+			psk_hex(&b, hexpsk);
+			snprintf(text, sizeof text, "ctrl_interface=/var/run/wpa_supplicant\ncountry=%.2s\nnetwork={\n\tssid=%s\n\tscan_ssid=1\n\tpsk=%s\n}\n", body_get(&b, "country")->value, hexssid, hexpsk);
+			snprintf(p, sizeof p, "%s/wpa_supplicant.conf", dir);
+			if (write_file_atomic(p, text, 0600) < 0) {
+				reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
+				return;
+			}
 		}
 	}
 	seconds = is_ap ? AP_TRY_SECONDS : TRY_SECONDS;

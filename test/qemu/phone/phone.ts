@@ -12,7 +12,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** The phone's modules: its Wi-Fi (the board's SMC91C111) and its line to the test host (virtio-net). */
 const PHONE_MODULES = ['mii', 'smc91x', 'failover', 'net_failover', 'virtio_net'];
 
-/** Its Wi-Fi's MAC address: the camera's card has QEMU's default one. */
+/** Its Wi-Fi's MAC address: the camera's network card has QEMU's default one. */
 const PHONE_MAC = '52:54:00:70:68:6e';
 
 export interface RunningPhone {

@@ -145,11 +145,8 @@ if [ "$ok" = 1 ]; then
 		reboot
 		exit 0
 	fi
-	if [ -n "$new_ap" ]; then
-		net_setup card "$try_iface" "$try_wpa" "$saved_conf" "$fallback_record" "$SAVED_AP"
-	else
-		net_setup card "$try_iface" "$try_wpa" "$saved_conf" "$fallback_record"
-	fi
+	# the camera runs its own network from now on only when that is what was tried
+	net_setup card "$try_iface" "$try_wpa" "$saved_conf" "$fallback_record" "${new_ap:+$SAVED_AP}"
 	say saved "$saved"
 	exit 0
 fi
