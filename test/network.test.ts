@@ -120,10 +120,12 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
       const after = await owner(cam.url);
       assert.equal((await after.get<{ mode: string; ssid: string }>('network')).json.ssid, FANG_PAIRED.ssid);
       await cam.fileLine('/tmp/camfw.log', /camfw: telnet: starting telnetd on port 23/);
+      await cam.listening(23);
       assert.match(await telnet(cam.telnetPort, 'admin', OWNER_PASSWORD, 'echo "rescue-$((6 * 7))"; exit', /rescue-42/), /rescue-42/);
       // SSH on the Xiaofang's kernel (no prlimit64, Linux 2.6.35) and its ext2 card, turned on from the web page
       assert.equal((await after.post('settings', { ssh: true })).status, 200);
       await cam.fileLine('/tmp/camfw.log', /camfw: ssh: starting dropbear on port 22/);
+      await cam.listening(22);
       const shell = await ssh(cam.sshPort, 'root', OWNER_PASSWORD, 'echo "ssh-$((6 * 7))"; ls -l /media/mmcblk0p2/data/etc/camfw/ssh_host_ed25519_key', path.join(dir, 'known_hosts'));
       assert.equal(shell.code, 0, `${shell.stdout}${shell.stderr}`);
       assert.match(shell.stdout, /^ssh-42\n-rw------- /);

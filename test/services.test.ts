@@ -75,9 +75,6 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
     assert.equal(on.status, 200, await on.text());
     return cookie;
   }
-  /** Waits until something in the camera listens on TCP `port`. */
-  const listening = (port: number, timeoutMs: number, said?: () => Promise<string>) =>
-    waitFor(`a server on port ${port}`, async () => (await cam.exec(`netstat -ltn | grep -q ":${port} " && echo up`)).output.includes('up') || undefined, timeoutMs, said);
   before(async () => {
     const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
     cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-stream', streaming(), ['rtspsvr']), busybox);
@@ -199,7 +196,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   test('SSH, turned on from the web page, logs in with the web password only, with the host key its log shows', async () => {
     const cookie = await turnOn('ssh');
     const knownHosts = path.join(dir, 'known_hosts');
-    await listening(22, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
+    await cam.listening(22, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
     // the stock root password, and the owner's user with a wrong one
     for (const [user, pw] of [['root', 'ismart12'], ['admin', `${password}x`]]) {
       const r = await ssh(cam.sshPort, user, pw, 'id', knownHosts);
@@ -228,7 +225,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
 
   test('FTP, turned on from the web page, serves the recordings read-only to the owner only', async () => {
     await turnOn('ftp');
-    await listening(21, 30_000);
+    await cam.listening(21, 30_000);
     // never anonymous, never the stock root password
     for (const [user, pw] of [['anonymous', 'guest@'], ['ftp', ''], ['root', 'ismart12']]) {
       const r = await ftp(cam.ftpPort, user, pw, '');

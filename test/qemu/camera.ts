@@ -132,6 +132,8 @@ export interface RunningCamera {
   consoleLine(re: RegExp, timeoutMs?: number): Promise<string>;
   /** Waits until `file` in the camera has a line matching `re`; returns the file. */
   fileLine(file: string, re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Waits until something in the camera listens on TCP `guestPort` (a log line saying a server starts comes before it listens); failing, says what `said` gives. */
+  listening(guestPort: number, timeoutMs?: number, said?: () => Promise<string>): Promise<void>;
   /** Runs a one-line shell command in the camera (under its system-call filter) and returns its output and status. */
   exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
   /** Whether the camera's radio link to the access point (and the host) is up now. */
@@ -378,6 +380,13 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
           const text = (await exec(`cat '${file.replace(/'/g, `'\\''`)}'`)).output;
           if (re.test(text)) return text;
           if (Date.now() - t0 > timeoutMs) throw new Error(`no ${re} in ${file} in the camera within ${timeoutMs / 1000} s:\n${text.slice(-3000)}`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      },
+      async listening(guestPort, timeoutMs = 30_000, said) {
+        const t0 = Date.now();
+        while ((await exec(`netstat -ltn | grep -q ':${guestPort} '`)).code !== 0) {
+          if (Date.now() - t0 > timeoutMs) throw new Error(`nothing in the camera listens on port ${guestPort} after ${timeoutMs / 1000} s${said ? `:\n${await said()}` : ''}`);
           await new Promise((r) => setTimeout(r, 1000));
         }
       },
