@@ -23,7 +23,7 @@ runs the README's quick-start commands in it, as root, exactly as written. Needs
 --keep is given. This machine's camfw cache (downloads, test kernels: ${paths.cache}) is
 mounted at the root's ~/.cache/camfw, as a second clone on one machine would find it;
 --own-cache starts from an empty one (the test kernel is then built, about 8 minutes
-more). About 10 minutes on two cores with the cache (see README).`;
+more). About 25 minutes on two cores with the cache (see README).`;
 
 const SUITE = 'bookworm';
 const PROJECT = '/root/camfw';
