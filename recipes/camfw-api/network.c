@@ -531,11 +531,15 @@ static void psk_hex(const struct body *b, char out[2 * WPA_PSK_LEN + 1])
 	hex(psk, sizeof psk, out);
 }
 
-/* The camera's own network for hostapd (its option names are those of every hostapd since 0.6, the stock one's age). */
-static int write_hostapd_conf(const char *path, const struct body *b, const char *iface, const char *driver)
+/*
+ * The camera's own network's candidate file in dir, hostapd.conf (its option names are
+ * those of every hostapd since 0.6, the stock one's age). 0, or -1 with the file in path.
+ */
+static int write_hostapd_conf(const char *dir, const struct body *b, const char *iface, const char *driver, char *path, size_t size)
 {
 	static char text[1024];
 	char hexpsk[2 * WPA_PSK_LEN + 1];
+	snprintf(path, size, "%s/hostapd.conf", dir);
 	psk_hex(b, hexpsk);
 	/* ssid= takes the rest of the line as it is: check_wifi let no control character in */
 	snprintf(text, sizeof text,
@@ -546,6 +550,35 @@ static int write_hostapd_conf(const char *path, const struct body *b, const char
 	return write_file_atomic(path, text, 0600);
 }
 
+/*
+ * A Wi-Fi client's candidate files in dir: network.conf (the addresses; all empty: DHCP)
+ * and, when the body names a network, wpa_supplicant.conf. 0, or -1 with the file that
+ * could not be written in path.
+ */
+static int write_client_conf(const char *dir, const struct body *b, char *path, size_t size)
+{
+	static struct conf addresses;
+	static char text[512];
+	const struct field *ssid = body_get(b, "ssid");
+	char hexssid[65], hexpsk[2 * WPA_PSK_LEN + 1];
+	size_t i;
+
+	snprintf(path, size, "%s/network.conf", dir);
+	memset(&addresses, 0, sizeof addresses);
+	snprintf(addresses.head, sizeof addresses.head, "# The camera's addresses, from the web UI (camfw-api), tried before they were saved.\n# Empty: DHCP. Sourced by etc/camfw/network.sh.\n");
+	for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
+		conf_put(&addresses, ADDRESS_FIELDS[i][1], body_get(b, ADDRESS_FIELDS[i][0])->value);
+	if (conf_save(&addresses, path, 0600) < 0)
+		return -1;
+	if (!ssid->len)
+		return 0;
+	hex((const unsigned char *)ssid->value, ssid->len, hexssid);
+	psk_hex(b, hexpsk);
+	snprintf(text, sizeof text, "ctrl_interface=/var/run/wpa_supplicant\ncountry=%.2s\nnetwork={\n\tssid=%s\n\tscan_ssid=1\n\tpsk=%s\n}\n", body_get(b, "country")->value, hexssid, hexpsk);
+	snprintf(path, size, "%s/wpa_supplicant.conf", dir);
+	return write_file_atomic(path, text, 0600);
+}
+
 void route_network_post(void)
 {
 	static const char *const fields[] = { "wifi", "addressing", "address", "netmask", "gateway", "dns", "ssid", "psk", "country", "channel", NULL };
@@ -553,9 +586,8 @@ void route_network_post(void)
 	struct session session;
 	struct body b;
 	struct setup s;
-	static struct conf addresses;
 	const struct field *ssid, *addressing, *wifi;
-	char dir[512], p[600], busybox[512], script[512], text[512], driver[64], hexssid[65], hexpsk[2 * WPA_PSK_LEN + 1];
+	char dir[512], p[600], busybox[512], script[512], text[512], driver[64];
 	const char *argv[5];
 	size_t i;
 	int is_static, is_ap, seconds;
@@ -620,32 +652,9 @@ void route_network_post(void)
 		unlink(p);
 	}
 	mkdir(dir, 0700);
-	if (is_ap) {
-		snprintf(p, sizeof p, "%s/hostapd.conf", dir);
-		if (write_hostapd_conf(p, &b, s.iface, driver) < 0) {
-			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
-			return;
-		}
-	} else {
-		snprintf(p, sizeof p, "%s/network.conf", dir);
-		memset(&addresses, 0, sizeof addresses);
-		snprintf(addresses.head, sizeof addresses.head, "# The camera's addresses, from the web UI (camfw-api), tried before they were saved.\n# Empty: DHCP. Sourced by etc/camfw/network.sh.\n");
-		for (i = 0; i < sizeof ADDRESS_FIELDS / sizeof ADDRESS_FIELDS[0]; i++)
-			conf_put(&addresses, ADDRESS_FIELDS[i][1], body_get(&b, ADDRESS_FIELDS[i][0])->value);
-		if (conf_save(&addresses, p, 0600) < 0) {
-			reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
-			return;
-		}
-		if (ssid->len) {
-			hex((const unsigned char *)ssid->value, ssid->len, hexssid);
-			psk_hex(&b, hexpsk);
-			snprintf(text, sizeof text, "ctrl_interface=/var/run/wpa_supplicant\ncountry=%.2s\nnetwork={\n\tssid=%s\n\tscan_ssid=1\n\tpsk=%s\n}\n", body_get(&b, "country")->value, hexssid, hexpsk);
-			snprintf(p, sizeof p, "%s/wpa_supplicant.conf", dir);
-			if (write_file_atomic(p, text, 0600) < 0) {
-				reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
-				return;
-			}
-		}
+	if ((is_ap ? write_hostapd_conf(dir, &b, s.iface, driver, p, sizeof p) : write_client_conf(dir, &b, p, sizeof p)) < 0) {
+		reply_error(500, NULL, "cannot write %s (%s): nothing was changed", p, strerror(errno));
+		return;
 	}
 	seconds = is_ap ? AP_TRY_SECONDS : TRY_SECONDS;
 	net_path(p, sizeof p, "try");
