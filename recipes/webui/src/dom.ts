@@ -63,6 +63,6 @@ export async function act(button: HTMLButtonElement | null, where: HTMLElement, 
   }
 }
 
-export function labelled(text: string, input: HTMLElement, hint?: string): HTMLElement {
-  return h('label', {}, h('span', {}, text), input, hint ? h('small', {}, hint) : null);
+export function labelled(text: string, input: HTMLElement, hint?: string | HTMLElement): HTMLElement {
+  return h('label', {}, h('span', {}, text), input, typeof hint === 'string' ? h('small', {}, hint) : hint ?? null);
 }

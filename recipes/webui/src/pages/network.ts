@@ -113,7 +113,7 @@ export const networkPage: Page = async (main) => {
     'form',
     { id: 'network-form' },
     net.access_point ? labelled('Wi-Fi', wifi) : null,
-    h('label', {}, h('span', {}, 'Wi-Fi network'), ssid, ssidHint),
+    labelled('Wi-Fi network', ssid, ssidHint),
     labelled('Passphrase', psk, 'WPA2, 8 to 63 characters'),
     labelled('Country', country, 'two letters (ISO 3166): the channels the radio may use'),
     clientOnly,
