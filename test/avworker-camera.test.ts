@@ -12,7 +12,8 @@ import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
 import { cardImage, cardPrograms, tmpDir } from './helpers.ts';
-import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
+import { probeMedia, type WorkerStatus } from './avworker.ts';
+import { waitFor } from './wait.ts';
 
 const AVW = '/home/hd1/test/usr/bin/avworker-min';
 const HOST = '10.0.2.2';

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run, type BackgroundProcess } from '../scripts/lib/run.ts';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
-import { dtsStepsBack, probeMedia, runAvworker, startAvworker, waitFor } from './avworker.ts';
+import { dtsStepsBack, probeMedia, runAvworker, startAvworker } from './avworker.ts';
+import { waitFor } from './wait.ts';
 import { tmpDir } from './helpers.ts';
 
 let dir: string;

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSensor, type Sensor } from './qemu/sensor/sensor.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
-import { dtsStepsBack, probeMedia, startWorker, waitFor, type Worker } from './avworker.ts';
+import { dtsStepsBack, probeMedia, startWorker, type Worker } from './avworker.ts';
+import { waitFor } from './wait.ts';
 import { freePort } from './qemu/camera.ts';
 import { tmpDir } from './helpers.ts';
 

@@ -68,22 +68,6 @@ export interface WorkerStatus {
   record: OutputStatus;
 }
 
-/** Polls `check` until it gives a value, or fails with `what` and `context()`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  context: () => string | Promise<string> = () => '',
-): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s\n${await context()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 export interface Media {
   duration: number;
   video?: { codec: string; width: number; height: number; fps: string };

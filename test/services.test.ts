@@ -14,7 +14,8 @@ import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
 import { cardImage, cardPrograms, ftp, OWNER_PASSWORD, ownerSession, sessionCookie, ssh, telnet, tmpDir } from './helpers.ts';
 import { run } from '../scripts/lib/run.ts';
 import { hostileSweep, type Send } from './hostile.ts';
-import { probeMedia, waitFor, type WorkerStatus } from './avworker.ts';
+import { probeMedia, type WorkerStatus } from './avworker.ts';
+import { waitFor } from './wait.ts';
 
 const HOST = '10.0.2.2';
 const KEY = 'camfw-key-5d21b7';

@@ -14,7 +14,7 @@ import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
 import { cardImage, cardPrograms, OWNER_PASSWORD, tmpDir } from './helpers.ts';
-import { waitFor } from './avworker.ts';
+import { waitFor } from './wait.ts';
 
 const HOST = '10.0.2.2';
 const SCREENSHOTS = path.join(paths.output, 'screenshots');

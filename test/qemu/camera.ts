@@ -11,6 +11,7 @@ import { guestPrograms } from './guest/guest.ts';
 import { installBusybox, packInitramfs } from './initramfs.ts';
 import { kernelModule, testKernel } from './kernel/kernel.ts';
 import { waitForLine } from './lines.ts';
+import { waitFor } from '../wait.ts';
 import type { AccessPoint, EmulatedModel } from './model.ts';
 import { emulatedModel } from './models.ts';
 import { startPhone, type RunningPhone } from './phone/phone.ts';
@@ -384,11 +385,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         }
       },
       async listening(guestPort, timeoutMs = 30_000, said) {
-        const t0 = Date.now();
-        while ((await exec(`netstat -ltn | grep -q ':${guestPort} '`)).code !== 0) {
-          if (Date.now() - t0 > timeoutMs) throw new Error(`nothing in the camera listens on port ${guestPort} after ${timeoutMs / 1000} s${said ? `:\n${await said()}` : ''}`);
-          await new Promise((r) => setTimeout(r, 1000));
-        }
+        await waitFor(`a server on port ${guestPort} in the camera`, async () => (await exec(`netstat -ltn | grep -q ':${guestPort} '`)).code === 0 || undefined, timeoutMs, said);
       },
       linkUp: () => link === 'up',
       phone,
