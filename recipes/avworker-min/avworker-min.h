@@ -48,7 +48,12 @@ void backoff_reset(struct backoff *b);
 
 /* -------------------------------------------------------------- settings.c */
 
-enum { URL_MAX = 1024, PATH_MAX_LEN = 512 };
+/* the longest URL it takes, an RTMP target with its key included: the build gives the
+ * number that the build configuration and camfw-api hold too (scripts/lib/config.ts) */
+#ifndef RTMP_TARGET_MAX
+#error "RTMP_TARGET_MAX: given by the build (recipe.ts, cDefines)"
+#endif
+enum { URL_MAX = RTMP_TARGET_MAX + 1, PATH_MAX_LEN = 512 };
 
 struct settings {
 	char input[URL_MAX];

@@ -1,4 +1,5 @@
 import { ownCProgram, ownCSources } from '../../scripts/lib/builders.ts';
+import { RTMP_TARGET_MAX } from '../../scripts/lib/config.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 
 /** Our own stream worker (the C files beside this one): RTSP in, RTMP push and recordings out, stream copy. */
@@ -9,6 +10,7 @@ export const avworkerMin: Recipe = {
   licenseFiles: ['main.c'],
   depends: ['ffmpeg'],
   programs: [{ path: 'usr/bin/avworker-min' }],
+  cDefines: { RTMP_TARGET_MAX },
   async build(ctx) {
     await ownCProgram(ctx, { path: 'usr/bin/avworker-min', sources: ownCSources(ctx), libs: ['avformat', 'avcodec', 'avutil', 'm'], flags: ['-pthread'] });
   },

@@ -80,6 +80,7 @@ export function recipeKey(r: Recipe, tc: Toolchain, hostTools: string, depKeys: 
       version: r.version,
       source: r.source?.sha256 ?? null,
       patches: r.debianPatches ?? null,
+      cDefines: r.cDefines ?? null,
       files,
       toolchain: tc.identity,
       hostTools,
@@ -208,7 +209,8 @@ async function compile(p: PlannedRecipe, tc: Toolchain, plan: PlannedRecipe[], j
   };
   const runStep: BuildContext['run'] = (stepName, argv, opts = {}) =>
     step(`${r.name}: ${stepName}`, () => run(argv, { cwd: buildDir, ...opts, env: { ...env, ...opts.env }, logFile: path.join(logDir, `${stepName}.log`) }));
-  const ctx: BuildContext = { tc, srcDir, buildDir, destDir: destTmp, recipeDir: recipeDir(r), sysroot, jobs, env, run: runStep };
+  const defines = Object.entries(r.cDefines ?? {}).map(([k, v]) => `-D${k}=${v}`);
+  const ctx: BuildContext = { tc, srcDir, buildDir, destDir: destTmp, recipeDir: recipeDir(r), defines, sysroot, jobs, env, run: runStep };
   await r.build(ctx);
   for (const rel of r.files ?? [])
     if (!fs.existsSync(path.join(destTmp, rel))) throw new Error(`recipe ${r.name} did not install ${rel} (looked in ${destTmp})`);

@@ -135,11 +135,12 @@ export async function ownCProgram(ctx: BuildContext, p: OwnCProgram): Promise<vo
   const sources = p.sources.map((f) => path.join(ctx.srcDir, f));
   const headers = ['-isystem', path.join(ctx.sysroot, 'usr/include')];
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  await ctx.run(`check-c99-${name}`, ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...headers, ...sources]);
+  await ctx.run(`check-c99-${name}`, ['gcc', '-fsyntax-only', ...OWN_C_FLAGS, ...ctx.defines, ...headers, ...sources]);
   await ctx.run(`build-${name}`, [
     ctx.env.CC,
     ...ctx.env.CFLAGS.split(' '),
     ...OWN_C_FLAGS,
+    ...ctx.defines,
     ...headers,
     ...(p.flags ?? []),
     ...sources,

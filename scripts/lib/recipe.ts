@@ -27,6 +27,8 @@ export interface BuildContext {
   destDir: string;
   /** Directory of the recipe definition (config fragments, patches, our own sources). */
   recipeDir: string;
+  /** The recipe's cDefines as compiler flags (-DNAME=VALUE), for its own C. */
+  defines: string[];
   jobs: number;
   /** The staging trees of all dependencies merged: headers in usr/include, libraries in usr/lib. */
   sysroot: string;
@@ -58,6 +60,11 @@ export interface Recipe {
   /** Recipes whose staging trees this one builds against. */
   depends?: string[];
   programs: Program[];
+  /**
+   * Numbers its own C is compiled with (-DNAME=VALUE) that the TypeScript side holds too,
+   * so that both take one limit (an input of the cache key).
+   */
+  cDefines?: Record<string, number>;
   /** Other files it installs that go on the cards as they are (the web UI), by path in its staging tree. */
   files?: string[];
   build(ctx: BuildContext): Promise<void>;
