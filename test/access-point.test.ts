@@ -35,7 +35,7 @@ test("Xiaofang: its own network is saved only once a phone joined it, runs at bo
   cam = await bootCamera('fang', card, busybox, { writable: true, phone: OWN });
   // the cloud app holds Wi-Fi and Boa port 80: camfw's page is on 8080
   await cam.cardPage(8080);
-  const o = await owner(cam.urlOn(8080));
+  const o = await owner(cam, 8080);
   const n = await o.get<{ mode: string; wifi: string; access_point: boolean }>('network');
   assert.deepEqual([n.json.mode, n.json.wifi, n.json.access_point], ['cloud', 'client', true]);
 
@@ -85,7 +85,7 @@ test("Xiaofang: its own network is saved only once a phone joined it, runs at bo
   await cam.fileLine('/tmp/camfw.log', /camfw: stopped iCamera/);
   assert.equal(cam.linkUp(), false);
   await assert.rejects(fetch(`${cam.url}public/build.txt`, { signal: AbortSignal.timeout(3000) }));
-  const viaPhone = await owner(cam.phone!.urlOn(80));
+  const viaPhone = await owner(cam, 80, cam.phone!.urlOn(80));
   const ap = await viaPhone.get<{ mode: string; wifi: string; ap: { ssid: string; channel: number }; now: { address: string } }>('network');
   assert.deepEqual([ap.json.mode, ap.json.wifi, ap.json.ap, ap.json.now.address], ['card', 'ap', { ssid: OWN.ssid, channel: 11 }, '192.168.0.1']);
   assert.match((await cam.exec(`ls -l ${CARD_DIR}/etc/camfw/hostapd.conf`)).output, /^-rw------- /);
@@ -100,7 +100,7 @@ test("Xiaofang: its own network is saved only once a phone joined it, runs at bo
   const home = await viaPhone.post('network', { ...DHCP, ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' });
   assert.equal(home.status, 202, JSON.stringify(home.json));
   await cam.cardPage(80, (TRY_S + 30) * 1000);
-  const back = await owner(cam.url);
+  const back = await owner(cam);
   assert.deepEqual(await tryResult(cam, back, TRY_S), { state: 'saved', reason: 'the gateway 10.0.2.2 answered: the new settings are saved' });
   const client = await back.get<{ wifi: string; ssid: string }>('network');
   assert.deepEqual([client.json.wifi, client.json.ssid], ['client', FANG_PAIRED.ssid]);

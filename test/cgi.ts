@@ -14,6 +14,8 @@ export interface Answer {
   json: Record<string, unknown>;
   /** The answer's body when it is not JSON. */
   text: string;
+  /** What camfw-api logged (lighttpd puts it in the web service's log). */
+  stderr: string;
 }
 
 export interface Call {
@@ -23,6 +25,10 @@ export interface Call {
   csrf?: string;
   addr?: string;
   type?: string;
+  /** The Host header; default the camera's address as a browser on its network gives it. */
+  host?: string;
+  /** A network namespace to run in: its routing table is then the camera's (test/netns.ts). */
+  netns?: string;
 }
 
 /** `call` is the path below /api, with its query if any: "/log?name=web". */
@@ -36,18 +42,19 @@ export async function cgi(card: string, runDir: string, call: string, c: Call = 
     PATH_INFO: pathInfo,
     QUERY_STRING: query,
     REMOTE_ADDR: c.addr ?? OWN,
+    HTTP_HOST: c.host ?? '127.0.0.1',
     CONTENT_TYPE: c.type ?? 'application/json',
     CONTENT_LENGTH: String(body.length),
     HTTP_COOKIE: c.cookie ?? '',
     HTTP_X_CSRF_TOKEN: c.csrf ?? '',
     ...extraEnv,
   };
-  const r = await run(['qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), path.join(card, 'usr/lib/camfw/camfw-api')], { input: body, allowFail: true });
+  const r = await run([...(c.netns ? ['ip', 'netns', 'exec', c.netns] : []), 'qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), path.join(card, 'usr/lib/camfw/camfw-api')], { input: body, allowFail: true });
   assert.equal(r.code, 0, r.stderr);
   const [head, ...rest] = r.stdout.split('\r\n\r\n');
   const headers = new Map(head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));
   const text = rest.join('\r\n\r\n').trim();
-  return { status: Number(/^(\d+)/.exec(headers.get('status') ?? '')?.[1]), headers, json: text.startsWith('{') ? JSON.parse(text) : {}, text };
+  return { status: Number(/^(\d+)/.exec(headers.get('status') ?? '')?.[1]), headers, json: text.startsWith('{') ? JSON.parse(text) : {}, text, stderr: r.stderr };
 }
 
 export const cookieOf = (a: Answer) => sessionCookie(a.headers.get('set-cookie'));

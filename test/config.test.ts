@@ -15,7 +15,7 @@ describe('configuration', () => {
   test('an empty configuration gets every default', () => {
     const c = validateConfig({});
     assert.equal(c.timezone, 'UTC0');
-    assert.deepEqual(c.web, { user: 'admin', port: 80 });
+    assert.deepEqual(c.web, { user: 'admin', port: 80, names: '' });
     assert.deepEqual(c.video, { resolution: '1920x1080', fps: 15, bitrateKbps: 2048, timestamp: false, flip: false, mirror: false, ir: 'auto' });
     assert.equal(c.services.telnet, false);
     assert.equal(c.services.ssh, false);

@@ -224,7 +224,7 @@ describe('emulated Xiaofang with a card larger than its image', () => {
     let totalBefore: number;
     try {
       await cam.cardPage(8080);
-      const s = await ownerSession(cam.urlOn(8080));
+      const s = await ownerSession(cam, 8080);
       const st = await api<Storage>(cam, 'storage', s);
       assert.equal(st.status, 200, JSON.stringify(st.body));
       assert.deepEqual(st.body, {
@@ -259,7 +259,7 @@ describe('emulated Xiaofang with a card larger than its image', () => {
       t.diagnostic(log.split('\n').filter((l) => l.includes('storage')).join('\n'));
       // camfw started after the grow, from the grown partition
       assert.ok(log.indexOf('camfw: storage: The filesystem') < log.indexOf('camfw: web: starting lighttpd'), log);
-      const s = await ownerSession(again.urlOn(8080));
+      const s = await ownerSession(again, 8080);
       const st = await api<Storage>(again, 'storage', s);
       assert.equal(st.status, 200, JSON.stringify(st.body));
       assert.equal(st.body.partition_bytes, grown.size);
@@ -299,7 +299,7 @@ describe('emulated Xiaofang with a card larger than its image', () => {
       await cam.cardPage(8080);
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: storage: cannot copy resize2fs/);
       assert.doesNotMatch(log, /e2fsck/);
-      const s = await ownerSession(cam.urlOn(8080));
+      const s = await ownerSession(cam, 8080);
       const st = await api<Storage>(cam, 'storage', s);
       assert.equal(st.body.state, 'failed');
       assert.match(st.body.error ?? '', /camfw could not grow the data partition: cannot copy resize2fs from bootstrap\/sbin on the card/);

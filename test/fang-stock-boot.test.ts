@@ -54,7 +54,7 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       assert.ok(await boaAnswers(cam), 'the stock Boa does not answer on port 80');
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: web: starting lighttpd on port 8080/);
       assert.match(log, /camfw: the cloud app keeps the network: no Wi-Fi settings in the build configuration/);
-      const { cookie } = await ownerSession(cam.urlOn(8080));
+      const { cookie } = await ownerSession(cam, 8080);
       // the status page says who runs the network, and that the cloud apps run
       const status = (await (await fetch(`${cam.urlOn(8080)}api/status`, { headers: { cookie } })).json()) as { card: { network: string }; stock: string };
       assert.equal(status.card.network, CAMERAS.fang.network.withoutWifi);

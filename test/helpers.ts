@@ -227,22 +227,30 @@ export const sessionCookie = (setCookie: string | null | undefined) => /camfw_se
 /** The password the tests give a camera on its first visit. */
 export const OWNER_PASSWORD = 'owner-test-password-3c9f';
 
+/** A request the camera makes to its own web server on `guestPort` (from 127.0.0.1, its own network), with BusyBox wget: the answer's headers and body. */
+export async function cameraRequest(cam: RunningCamera, guestPort: 80 | 8080, call: string, body?: object): Promise<{ headers: string; body: string }> {
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const post = body ? ` --header 'Content-Type: application/json' --post-data ${quote(JSON.stringify(body))}` : '';
+  // -S: the headers, on stderr before the body
+  const r = await cam.exec(`wget -q -S -O /tmp/answer${post} http://127.0.0.1:${guestPort}/api/${call} 2>&1; echo; cat /tmp/answer; rm -f /tmp/answer`);
+  const at = r.output.lastIndexOf('\n{');
+  return { headers: r.output.slice(0, at), body: r.output.slice(at + 1) };
+}
+
 /**
- * A logged-in session on the camera's web UI at `baseUrl`: the first visit's password
- * when the card has none (the tests reach the camera from its own network, QEMU's
- * 10.0.2.2), a login otherwise. The cookie header to send.
+ * A logged-in session on the camera's web UI on `guestPort`: the first visit's password
+ * when the card has none, a login otherwise, both from the camera's own network (inside
+ * it: the test host reaches the camera through QEMU's forward, whose source the camera
+ * sees as its gateway, which may not set the first password and counts its failed logins
+ * with the internet's). The cookie header to send and the CSRF token, good from anywhere.
  */
-export async function ownerSession(baseUrl: string, password = OWNER_PASSWORD): Promise<{ cookie: string; csrf: string }> {
-  const state = (await (await fetch(`${baseUrl}api/session`)).json()) as { setup_needed: boolean };
-  const r = await fetch(`${baseUrl}api/${state.setup_needed ? 'setup' : 'login'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'admin', password }),
-  });
-  const body = (await r.json()) as { csrf?: string; error?: string };
-  const cookie = sessionCookie(r.headers.get('set-cookie'));
-  if (!r.ok || !cookie || !body.csrf) throw new Error(`no session on ${baseUrl}: ${r.status} ${JSON.stringify(body)}`);
-  return { cookie, csrf: body.csrf };
+export async function ownerSession(cam: RunningCamera, guestPort: 80 | 8080 = 80, password = OWNER_PASSWORD): Promise<{ cookie: string; csrf: string }> {
+  const state = JSON.parse((await cameraRequest(cam, guestPort, 'session')).body) as { setup_needed: boolean };
+  const r = await cameraRequest(cam, guestPort, state.setup_needed ? 'setup' : 'login', { user: 'admin', password });
+  const cookie = sessionCookie(r.headers);
+  const csrf = r.body.startsWith('{') ? (JSON.parse(r.body) as { csrf?: string }).csrf : undefined;
+  if (!cookie || !csrf) throw new Error(`no session on the camera's port ${guestPort}: ${r.headers}\n${r.body}`);
+  return { cookie, csrf };
 }
 
 /**
@@ -318,8 +326,9 @@ export interface Owner {
   post(call: string, body: object): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
-export async function owner(base: string): Promise<Owner> {
-  const { cookie, csrf } = await ownerSession(base);
+/** The owner's calls to the camera's port `guestPort` at `base` (ownerSession). */
+export async function owner(cam: RunningCamera, guestPort: 80 | 8080 = 80, base = cam.urlOn(guestPort)): Promise<Owner> {
+  const { cookie, csrf } = await ownerSession(cam, guestPort);
   return {
     async get<T>(call: string, timeoutMs = 15_000) {
       const r = await fetch(`${base}api/${call}`, { headers: { cookie }, signal: AbortSignal.timeout(timeoutMs) });

@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { YI_PAIRED } from './qemu/yi/model.ts';
-import { cardImage, cardPrograms, DHCP, NO_WIFI, OWNER_PASSWORD, owner, putOnFat, ssh, telnet, tmpDir, tryResult } from './helpers.ts';
+import { cameraRequest, cardImage, cardPrograms, DHCP, NO_WIFI, OWNER_PASSWORD, owner, putOnFat, ssh, telnet, tmpDir, tryResult } from './helpers.ts';
 
 /** TRY_SECONDS of overlays/common/etc/camfw/net-try.sh and recipes/camfw-api/network.c. */
 const TRY_S = 30;
@@ -32,7 +32,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
     const cam = await bootCamera('yi', card, busybox.yi);
     try {
       await cam.cardPage();
-      const o = await owner(cam.url);
+      const o = await owner(cam);
       const n = await o.get<{ mode: string; ssid: string; now: { link: boolean; address: string; gateway: string } }>('network');
       assert.equal(n.json.mode, 'card');
       assert.equal(n.json.now.link, true);
@@ -77,7 +77,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
     let cam: RunningCamera = await bootCamera('fang', card, busybox.fang, { writable: true });
     try {
       await cam.cardPage(8080);
-      const o = await owner(cam.urlOn(8080));
+      const o = await owner(cam, 8080);
       const n = await o.get<{ mode: string; ssid: string }>('network');
       assert.equal(n.json.mode, 'cloud');
       // the stock iwlist: the networks in range, strongest first, hidden ones left out
@@ -117,7 +117,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
       assert.match(p.body, /^model=fang$/m);
       await cam.fileLine('/tmp/camfw.log', /camfw: network: wlan0 reaches its gateway 10\.0\.2\.2 \(the card's Wi-Fi settings\)/);
       await cam.fileLine('/tmp/camfw.log', /camfw: stopped iCamera/);
-      const after = await owner(cam.url);
+      const after = await owner(cam);
       assert.equal((await after.get<{ mode: string; ssid: string }>('network')).json.ssid, FANG_PAIRED.ssid);
       await cam.fileLine('/tmp/camfw.log', /camfw: telnet: starting telnetd on port 23/);
       await cam.listening(23);
@@ -135,7 +135,7 @@ describe('the network page on the emulated cameras', { concurrency: 2 }, () => {
       await putOnFat(card, 'RESET-PASSWORD', '');
       cam = await bootCamera('fang', card, busybox.fang, { writable: true });
       await cam.cardPage(80);
-      assert.equal(((await (await fetch(`${cam.url}api/session`)).json()) as { setup_needed: boolean }).setup_needed, true);
+      assert.equal((JSON.parse((await cameraRequest(cam, 80, 'session')).body) as { setup_needed: boolean }).setup_needed, true);
       assert.equal((await cam.exec('ls /media/mmcblk0p1/RESET-PASSWORD')).code, 1);
     } finally {
       await cam.stop();

@@ -71,7 +71,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   let password = OWNER_PASSWORD;
   /** Turns `setting` on from the web page, as the owner; the session's cookie. */
   async function turnOn(setting: string): Promise<string> {
-    const { cookie, csrf } = await ownerSession(cam.url, password);
+    const { cookie, csrf } = await ownerSession(cam, 80, password);
     const on = await fetch(`${cam.url}api/settings`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify({ [setting]: true }) });
     assert.equal(on.status, 200, await on.text());
     return cookie;
@@ -165,7 +165,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
 
   test('over HTTP: the first password from the camera\'s own network, then the hostile-input sweep of every call', async (t) => {
     const t0 = Date.now();
-    await ownerSession(cam.url);
+    await ownerSession(cam);
     t.diagnostic(`yi: first-visit setup (PBKDF2, 50,000 rounds, in the emulated camera) ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const send: Send = async (call, body, opts) => {
       const headers: Record<string, string> = { 'content-type': opts.type ?? 'application/json' };
@@ -183,7 +183,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('telnet, turned on from the web page, logs in with the web password only', async () => {
-    const { cookie } = await ownerSession(cam.url, password);
+    const { cookie } = await ownerSession(cam, 80, password);
     assert.match((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json()) as { telnet_port_open: boolean }).telnet_port_open.toString(), /^false$/);
     await turnOn('telnet');
     await waitFor('telnetd on port 23', async () => ((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json())) as { telnet_port_open: boolean }).telnet_port_open || undefined, 30_000);

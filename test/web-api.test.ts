@@ -12,9 +12,12 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { cgi, cookieOf, type Call } from './cgi.ts';
 import { treeBytes } from '../scripts/lib/budgets.ts';
+import { RTMP_TARGET_MAX, validateConfig } from '../scripts/lib/config.ts';
 import { run } from '../scripts/lib/run.ts';
 import { WEBUI_BUDGET } from '../recipes/webui/recipe.ts';
+import { startAvworker } from './avworker.ts';
 import { cardPrograms, renderCard, tmpDir } from './helpers.ts';
+import { waitFor } from './wait.ts';
 
 const PASSWORD = 'a long enough test password';
 
@@ -88,7 +91,7 @@ describe('camfw-api, the settings', () => {
     const s = y.json.settings as Record<string, unknown>;
     assert.deepEqual(
       { ...s },
-      { hostname: 'camfw-yi', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, telnet: false, ssh: false, ftp: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
+      { hostname: 'camfw-yi', webNames: '', timezone: 'UTC', ntpServer: 'pool.ntp.org', ntp: true, rtsp: true, rtmp: false, record: false, telnet: false, ssh: false, ftp: false, recordSegmentSeconds: 300, recordKeepFreeMb: 64, streamQuality: 'hd' },
     );
     assert.deepEqual(y.json.stream, { server: '', set: false });
     assert.ok((y.json.zones as string[]).includes('Europe/Berlin'));
@@ -163,6 +166,10 @@ describe('camfw-api, the settings', () => {
       assert.equal(r.json.field, field);
       assert.match(String(r.json.error), why);
     }
+    // raw NUL bytes after a literal are not part of it (the probe's {"ntp":true, NULs, })
+    const nul = await yi.api('/settings', { body: Buffer.concat([Buffer.from('{"ntp":false'), Buffer.alloc(8), Buffer.from('}')]) });
+    assert.equal(nul.status, 400, nul.text);
+    assert.match(String(nul.json.error), /after ntp: expected ',' or '}'/);
     assert.equal(fs.readFileSync(conf, 'utf8'), before);
     assert.deepEqual(yi.ran(), []);
     assert.equal((await fang.post('/settings', { streamQuality: 'sd' })).json.field, 'streamQuality');
@@ -218,6 +225,35 @@ describe('camfw-api, the stream target', () => {
     assert.equal((await yi.post('/settings', { rtmp: false })).status, 200);
     assert.equal((await yi.post('/stream', { url: '', key: '' })).status, 200);
     assert.deepEqual((await yi.api('/settings')).json.stream, { server: '', set: false });
+  });
+
+  test(`the RTMP target, its URL and key: one limit of ${RTMP_TARGET_MAX} bytes for the build, the API and the stream worker`, async () => {
+    const url = 'rtmp://127.0.0.1:1/live';
+    const key = (targetBytes: number) => 'k'.repeat(targetBytes - url.length - 1);
+    // the build configuration
+    assert.doesNotThrow(() => validateConfig({ stream: { url, key: key(RTMP_TARGET_MAX) } }));
+    assert.throws(() => validateConfig({ stream: { url, key: key(RTMP_TARGET_MAX + 1) } }), new RegExp(`stream: the URL and the key together are ${RTMP_TARGET_MAX + 1} bytes: the camera takes at most ${RTMP_TARGET_MAX}`));
+    // the API (trailing slashes of the URL are not part of it)
+    const over = await yi.post('/stream', { url: `${url}/`, key: key(RTMP_TARGET_MAX + 1) });
+    assert.equal(over.status, 400);
+    assert.equal(over.json.field, 'key');
+    assert.match(String(over.json.error), new RegExp(`together are ${RTMP_TARGET_MAX + 1} bytes: the camera takes at most ${RTMP_TARGET_MAX}`));
+    assert.equal((await yi.post('/stream', { url: `${url}/`, key: key(RTMP_TARGET_MAX) })).status, 200);
+    const conf = path.join(yi.dir, 'etc/camfw/stream.conf');
+    assert.equal(fs.readFileSync(conf, 'utf8').match(/^rtmp=(.*)$/m)?.[1].length, RTMP_TARGET_MAX);
+    // the worker takes the file as the API wrote it: it pushes to that target (and waits for its source)
+    const dir = tmpDir('target');
+    const status = path.join(dir, 'status.json');
+    const worker = await startAvworker(['--config', conf, '--input=rtsp://127.0.0.1:1/none', `--status=${status}`]);
+    try {
+      const target = await waitFor('the worker\'s status', () => (fs.existsSync(status) ? (JSON.parse(fs.readFileSync(status, 'utf8')) as { rtmp?: { target: string } }).rtmp?.target : undefined), 30_000, () => worker.stderr());
+      // (the key shows nowhere, its status included)
+      assert.equal(target, 'rtmp://127.0.0.1:1/...', worker.stderr());
+      assert.doesNotMatch(worker.stderr(), /too long|longer than/);
+    } finally {
+      await worker.stop();
+    }
+    assert.equal((await yi.post('/stream', { url: '', key: '' })).status, 200);
   });
 });
 
@@ -551,9 +587,9 @@ describe('camfw-api, the recordings', () => {
 
 describe('camfw-login, the login of telnet, SSH and FTP', () => {
   const LOGIN = (c: Card) => path.join(c.dir, 'usr/lib/camfw/camfw-login');
-  /** camfw-login with `input` on its standard input (no terminal: the password is echoed). */
+  /** camfw-login with `input` on its standard input (no terminal: the password is echoed), for a client on the camera's own network. */
   const login = (c: Card, input: string, args: string[] = [], argv0?: string) =>
-    run(['qemu-arm', '-cpu', 'arm926', ...(argv0 ? ['-0', argv0] : []), LOGIN(c), ...args], { input, allowFail: true, env: { TERM: 'vt100' } });
+    run(['qemu-arm', '-cpu', 'arm926', ...(argv0 ? ['-0', argv0] : []), LOGIN(c), ...args], { input, allowFail: true, env: { TERM: 'vt100', CAMFW_RUN: c.run, TCPREMOTEIP: '127.0.0.1' } });
 
   test('the web password gives the shell, as the web user or root; anything else three times gives nothing', async () => {
     const c = await card('yi');
@@ -600,6 +636,30 @@ describe('camfw-login, the login of telnet, SSH and FTP', () => {
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage: camfw-login/);
     assert.deepEqual(c.ran(), []);
+  });
+
+  test("a wrong password waits 3 s after its check, not in the others' way: the owner's right one comes through while wrong ones wait", async (t) => {
+    const c = await card('yi');
+    const check = (from: string, password: string) => {
+      const t0 = Date.now();
+      return run(['qemu-arm', '-cpu', 'arm926', LOGIN(c), '--check'], { input: `owner\0${password}\0`, allowFail: true, env: { CAMFW_RUN: c.run, TCPREMOTEIP: from } }).then((r) => ({ code: r.code, ms: Date.now() - t0, end: Date.now() }));
+    };
+    const wrong = ['203.0.113.1', '203.0.113.2'].map((from) => check(from, 'a wrong password'));
+    // both counted (before their checks run), or a while
+    const failures = path.join(c.run, 'login/failures');
+    const t0 = Date.now();
+    await waitFor('two wrong checks under way', () => (fs.existsSync(failures) && /203\.0\.113\.1 1[^]*203\.0\.113\.2 1|203\.0\.113\.2 1[^]*203\.0\.113\.1 1/.test(fs.readFileSync(failures, 'utf8'))) || Date.now() - t0 > 2000 || undefined, 10_000);
+    const owner = await check('127.0.0.1', PASSWORD);
+    const w = await Promise.all(wrong);
+    assert.equal(owner.code, 0);
+    assert.deepEqual(w.map((x) => x.code), [1, 1]);
+    t.diagnostic(`the owner's check while two wrong ones ran: ${owner.ms} ms; the wrong ones ${w.map((x) => x.ms).join(' and ')} ms`);
+    assert.ok(w.every((x) => x.end > owner.end), "a wrong password's wait held the owner's check up");
+    // the web login's count: a client that failed nine times waits, even with the right
+    // password (the record as limit.c keeps it, its clock the host's); the owner does not
+    fs.writeFileSync(failures, `203.0.113.1 9 ${Number(process.hrtime.bigint() / 1_000_000_000n)}\n`);
+    assert.equal((await check('203.0.113.1', PASSWORD)).code, 1, 'a client past its failures got a check');
+    assert.equal((await check('127.0.0.1', PASSWORD)).code, 0);
   });
 
   test('a camera without its password yet has no telnet login', async () => {

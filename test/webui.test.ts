@@ -96,8 +96,10 @@ async function ownerTour(
   });
   try {
     page.on('dialog', (d) => void d.accept());
-    // first visit: the camera asks for its password
-    await page.goto(cam.url);
+    // first visit, from a phone on the camera's Wi-Fi: the camera asks for its password
+    // (through QEMU's forward, the camera's gateway, it would not)
+    await cam.phone!.consoleLine(/phone: on the camera's Wi-Fi/);
+    await page.goto(cam.phone!.urlOn(80));
     await page.waitForURL(/\/public\/login\.html$/);
     await page.waitForSelector('#again-row:not([hidden])');
     await screenshot(page, model, 'first-visit');
@@ -105,6 +107,10 @@ async function ownerTour(
     await page.fill('#password', OWNER_PASSWORD);
     await page.fill('#again', OWNER_PASSWORD);
     await page.click('#submit');
+    await page.waitForSelector('main[data-ready="status"]', { timeout: 60_000 });
+    // the rest straight through QEMU's forward, with the session the phone's visit began
+    // (a cookie is the host's, whatever the port)
+    await page.goto(cam.url);
     await page.waitForSelector('main[data-ready="status"]', { timeout: 60_000 });
 
     // status: the RTSP URL where people look for it, the services, the stream, the vendor files
@@ -260,7 +266,7 @@ async function ownerTour(
 describe('the web UI in Chromium', () => {
   test('emulated YI: every page, the push, a recording played in the browser, the time zone, log out, reboot', async (t) => {
     const busybox = path.join((await cardPrograms('yi')).built.get('busybox')!.stageDir, 'bin/busybox');
-    const cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-ui', {}, ['rtspsvr']), busybox);
+    const cam = await bootCamera('yi', await cardImage('yi', dir, 'yi-ui', {}, ['rtspsvr']), busybox, { phoneOnWifi: true });
     try {
       await cam.cardPage();
       await ownerTour(t, 'yi', cam, '/home/hd1/test', 'ch0_0\\.h264', async (page) => {
@@ -276,7 +282,7 @@ describe('the web UI in Chromium', () => {
   test('emulated Xiaofang: the same, once camfw has the network and the RTSP server', async (t) => {
     const busybox = path.join((await cardPrograms('fang')).built.get('busybox')!.stageDir, 'bin/busybox');
     const wifi = { wifi: { ssid: FANG_PAIRED.ssid, psk: FANG_PAIRED.passphrase, country: 'DE' } };
-    const cam = await bootCamera('fang', await cardImage('fang', dir, 'fang-ui', wifi, ['snx_rtsp_server', 'snx_isp_ctl']), busybox);
+    const cam = await bootCamera('fang', await cardImage('fang', dir, 'fang-ui', wifi, ['snx_rtsp_server', 'snx_isp_ctl']), busybox, { phoneOnWifi: true });
     try {
       await cam.cardPage(80, 240_000);
       await ownerTour(t, 'fang', cam, '/media/mmcblk0p2/data', 'unicast', async (page) => {

@@ -12,6 +12,12 @@
 
 #define PROG "camfw-api"
 
+/* the longest RTMP target (URL and key), which avworker-min and the build configuration
+ * take too: the build gives it (scripts/lib/config.ts) */
+#ifndef RTMP_TARGET_MAX
+#error "RTMP_TARGET_MAX: given by the build (recipe.ts, cDefines)"
+#endif
+
 enum {
 	BODY_MAX = 131072,
 	FIELDS_MAX = 16,
@@ -87,8 +93,28 @@ void route_login(void);
 void route_logout(void);
 void route_password(void);
 
-/* net.c: whether the client is on a network the camera reaches without a gateway */
+/* host.c: whether the Host header names this camera; 0 after the 421 */
+int request_host_ok(void);
+
+/* net.c: whether ADDR is on a network the camera reaches without a gateway (not a gateway,
+ * network or broadcast address), or loopback; and whether the request's client is */
+int address_on_own_network(const char *addr);
 int client_on_own_network(void);
+
+/* limit.c: the password checks of every login of the owner (web, telnet, SSH, FTP) */
+enum { CLIENT_MAX = 64, LOGIN_BUSY = -1 };
+struct login_try {
+	int check;
+	int outside;
+	char client[CLIENT_MAX];
+};
+/*
+ * Before a password check of the client at ADDR: 0 when it may run now (it is counted as a
+ * failure until login_end says it was right), the seconds it must wait first, or
+ * LOGIN_BUSY when this client has a check running or the camera has as many as it runs.
+ */
+long login_begin(struct login_try *t, const char *addr);
+void login_end(struct login_try *t, int ok);
 
 /* conf.c: etc/camfw/settings.conf, KEY='value' lines */
 struct conf {
@@ -174,5 +200,7 @@ const char *run_dir(void);
 size_t read_tail(const char *path, char *out, size_t max);
 void first_line(const char *path, char *out, size_t size);
 const char *card_dir(void);
+/* a host name: labels of letters (lower-case only and no dots unless `dots`), digits and inner hyphens */
+int hostname_ok(const char *v, int dots);
 
 #endif

@@ -5,7 +5,7 @@
  * gives a session: a random token in an HttpOnly, SameSite=Strict cookie, kept in RAM as
  * its SHA-256 with a server-side expiry and the session's CSRF token, which every POST
  * must send back (X-CSRF-Token). Failed logins make that address wait, doubling, without
- * holding a connection.
+ * holding a connection (limit.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,8 +23,6 @@
 enum {
 	SESSION_SECONDS = 12 * 3600,
 	SESSIONS_MAX = 64,
-	FREE_FAILURES = 5,
-	FAILURE_WAIT_MAX = 300,
 };
 static const char COOKIE[] = "camfw_session";
 
@@ -198,62 +196,6 @@ static int session_new(const char *user, char *header, size_t size, char csrf[65
 	return 0;
 }
 
-/* The failed logins of this client address: "count last-failure" in RAM. */
-static void failures_path(char *out, size_t size)
-{
-	unsigned char h[SHA256_LEN];
-	char name[17], rel[64];
-	const char *addr = env_or("REMOTE_ADDR", "unknown");
-	sha256(addr, strlen(addr), h);
-	hex(h, 8, name);
-	snprintf(rel, sizeof rel, "login-failures/%s", name);
-	path_in_run(out, size, rel);
-}
-
-static void failures_read(unsigned *count, long *last)
-{
-	char p[640], line[64];
-	FILE *f;
-	*count = 0, *last = 0;
-	failures_path(p, sizeof p);
-	f = fopen(p, "r");
-	if (!f)
-		return;
-	if (!fgets(line, sizeof line, f) || sscanf(line, "%u %ld", count, last) != 2)
-		*count = 0, *last = 0;
-	fclose(f);
-}
-
-static void failures_write(unsigned count)
-{
-	char p[640], d[512], line[64];
-	path_in_run(d, sizeof d, "login-failures");
-	mkdir(d, 0700);
-	failures_path(p, sizeof p);
-	if (!count) {
-		unlink(p);
-		return;
-	}
-	snprintf(line, sizeof line, "%u %ld\n", count, monotonic_seconds());
-	write_file_atomic(p, line, 0600);
-}
-
-/* Seconds this client must still wait before its next login attempt. */
-static long login_wait(void)
-{
-	unsigned count;
-	long last, wait;
-	failures_read(&count, &last);
-	if (count < FREE_FAILURES)
-		return 0;
-	/* 2 s after the fifth failure, then 4, 8, ... up to 5 minutes */
-	wait = 2L << (count - FREE_FAILURES < 8 ? count - FREE_FAILURES : 8);
-	if (wait > FAILURE_WAIT_MAX)
-		wait = FAILURE_WAIT_MAX;
-	wait -= monotonic_seconds() - last;
-	return wait > 0 ? wait : 0;
-}
-
 static int require_post(void)
 {
 	if (strcmp(env_or("REQUEST_METHOD", ""), "POST") != 0) {
@@ -311,7 +253,12 @@ void route_session(void)
 		reply_json(200, NULL, "{\"setup_needed\":false,\"logged_in\":true,\"user\":%s,\"csrf\":\"%s\"}", user, s.csrf);
 		return;
 	}
-	reply_json(200, NULL, "{\"setup_needed\":%s,\"logged_in\":false,\"own_network\":%s}", passwd_exists() ? "false" : "true", client_on_own_network() ? "true" : "false");
+	/* only the camera's own network, which may set it, learns that it has no password yet */
+	if (!client_on_own_network()) {
+		reply_json(200, NULL, "{\"logged_in\":false,\"own_network\":false}");
+		return;
+	}
+	reply_json(200, NULL, "{\"setup_needed\":%s,\"logged_in\":false,\"own_network\":true}", passwd_exists() ? "false" : "true");
 }
 
 void route_setup(void)
@@ -325,12 +272,12 @@ void route_setup(void)
 
 	if (require_post() < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0)
 		return;
-	if (passwd_exists()) {
-		reply_error(409, NULL, "the camera has its password already: log in");
-		return;
-	}
 	if (!client_on_own_network()) {
 		reply_error(403, NULL, "the first password is taken only from the camera's own network: connect to it there");
+		return;
+	}
+	if (passwd_exists()) {
+		reply_error(409, NULL, "the camera has its password already: log in");
 		return;
 	}
 	user = body_get(&b, "user");
@@ -364,30 +311,33 @@ void route_setup(void)
 void route_login(void)
 {
 	static const char *const fields[] = { "user", "password", NULL };
+	struct login_try t;
 	struct body b;
 	long wait;
-	unsigned count;
-	long last;
+	int ok;
 
 	if (require_post() < 0 || body_read(&b) < 0 || body_expect(&b, fields) < 0)
 		return;
-	if ((wait = login_wait()) > 0) {
-		char header[64];
-		snprintf(header, sizeof header, "Retry-After: %ld\r\n", wait);
-		reply_json(429, header, "{\"error\":\"too many failed logins from this address: wait %ld s\",\"retry_after\":%ld}", wait, wait);
-		return;
-	}
-	if (!passwd_exists()) {
+	/* a camera without its password yet looks like one with a password nobody knows, from outside */
+	if (!passwd_exists() && client_on_own_network()) {
 		reply_error(409, NULL, "the camera has no password yet: set one first");
 		return;
 	}
-	if (!password_matches(body_get(&b, "user")->value, body_get(&b, "password")->value)) {
-		failures_read(&count, &last);
-		failures_write(count + 1);
+	if ((wait = login_begin(&t, env_or("REMOTE_ADDR", ""))) != 0) {
+		char header[64];
+		snprintf(header, sizeof header, "Retry-After: %ld\r\n", wait > 0 ? wait : 1);
+		if (wait > 0)
+			reply_json(429, header, "{\"error\":\"too many failed logins from this address: wait %ld s\",\"retry_after\":%ld}", wait, wait);
+		else
+			reply_json(429, header, "{\"error\":\"the camera is checking another login from this address, or as many as it checks at once: try again in a second\",\"retry_after\":1}");
+		return;
+	}
+	ok = passwd_exists() && password_matches(body_get(&b, "user")->value, body_get(&b, "password")->value);
+	login_end(&t, ok);
+	if (!ok) {
 		reply_error(401, NULL, "wrong user or password");
 		return;
 	}
-	failures_write(0);
 	reply_new_session(body_get(&b, "user")->value);
 }
 

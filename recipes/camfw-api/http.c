@@ -17,6 +17,7 @@ static const char *reason(int status)
 	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
+	case 421: return "Misdirected Request";
 	case 429: return "Too Many Requests";
 	default: return "Internal Server Error";
 	}

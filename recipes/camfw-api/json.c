@@ -153,7 +153,8 @@ static long string(struct parser *ps, char *out, size_t max, const char **err)
 static long literal(struct parser *ps, char *out, size_t max)
 {
 	size_t o = 0;
-	while (ps->p < ps->end && o < max && (strchr("truefalsn", *ps->p) || strchr("0123456789+-.eE", *ps->p)))
+	/* (strchr finds the NUL that ends its set: a NUL byte is never part of a literal) */
+	while (ps->p < ps->end && o < max && *ps->p && strchr("truefalsn0123456789+-.eE", *ps->p))
 		out[o++] = *ps->p++;
 	out[o] = '\0';
 	if (!strcmp(out, "true") || !strcmp(out, "false"))

@@ -8,23 +8,24 @@
  *  - as a shell (`-c COMMAND`, or a name starting with `-`), the owner's shell once
  *    dropbear has checked the password with `--check`.
  * The user is the web page's or root; the password is always the web page's, never a
- * stock one (the Xiaofang's root/ismart12). Every check takes a lock, so one runs at a
- * time on the whole camera (PBKDF2 is slow on an ARM926 on purpose), and a wrong password
- * holds it 3 s more; telnet gives three tries per connection.
+ * stock one (the Xiaofang's root/ismart12). Every check goes through the web login's
+ * limit (limit.c), by the client's address that the server gives in TCPREMOTEIP (tcpsvd
+ * sets it for telnetd and ftpd, camfw's dropbear for its check): a client that failed
+ * too often waits, one check runs at a time per client, and a few on the whole camera,
+ * one of them kept for its own network. A wrong password costs 3 s more, after the check:
+ * the others' checks go on meanwhile. Telnet gives three tries per connection, in 60 s.
  *
  * Copyright camfw authors. SPDX-License-Identifier: GPL-2.0-only
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <termios.h>
 #include <unistd.h>
 #include "api.h"
 
-enum { TRIES = 3, WRONG_WAIT = 3 };
+enum { TRIES = 3, WRONG_WAIT = 3, LOGIN_SECONDS = 60 };
 
 /* The card directory: this program is CARD/usr/lib/camfw/camfw-login. */
 static int find_card(char *out, size_t size)
@@ -94,21 +95,23 @@ static void run_shell(const char *card, const char *command)
 	perror("camfw-login: cannot run the shell");
 }
 
-/* Whether USER and PASSWORD are the owner's: one check at a time, 3 s more when wrong. */
-static int owner_matches(const char *user, char *password)
+/* Whether USER and PASSWORD are the owner's, within the login limit; why not in *why. */
+static int owner_matches(const char *user, char *password, const char **why)
 {
-	char lock[600];
-	int ok, fd;
-	snprintf(lock, sizeof lock, "%s/login.lock", run_dir());
-	fd = open(lock, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0)
-		flock(fd, LOCK_EX);
-	ok = password_matches(strcmp(user, "root") ? user : NULL, password);
+	struct login_try t;
+	long wait = login_begin(&t, env_or("TCPREMOTEIP", "unknown"));
+	int ok = 0;
+	*why = "Login incorrect";
+	if (wait > 0)
+		*why = "camfw: too many failed logins from this address: wait and try again";
+	else if (wait == LOGIN_BUSY)
+		*why = "camfw: the camera is checking other logins: try again in a moment";
+	else
+		ok = password_matches(strcmp(user, "root") ? user : NULL, password);
 	memset(password, 0, strlen(password));
-	if (!ok)
+	login_end(&t, ok);
+	if (!ok && !wait)
 		sleep(WRONG_WAIT);
-	if (fd >= 0)
-		close(fd);
 	return ok;
 }
 
@@ -133,16 +136,18 @@ static int read_field(char *out, size_t size)
 static int check_stdin(void)
 {
 	char user[64], password[PASSWORD_MAX + 2];
+	const char *why;
 	if (read_field(user, sizeof user) < 0 || read_field(password, sizeof password) < 0) {
 		memset(password, 0, sizeof password);
 		return 1;
 	}
-	return owner_matches(user, password) ? 0 : 1;
+	return owner_matches(user, password, &why) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	char card[512], user[64], password[PASSWORD_MAX + 2];
+	const char *why;
 	int tries;
 
 	if (find_card(card, sizeof card) < 0) {
@@ -169,16 +174,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("camfw: log in with the web page's user (or root) and password.\n");
+	/* a connection that never answers does not hold its place for ever */
+	alarm(LOGIN_SECONDS);
 	for (tries = 0; tries < TRIES; tries++) {
 		if (ask("login: ", user, sizeof user, 1) < 0 || ask("Password: ", password, sizeof password, 0) < 0)
 			return 1;
-		if (owner_matches(user, password)) {
+		if (owner_matches(user, password, &why)) {
+			alarm(0);
 			printf("camfw: logged in as %s: a root shell.\n", user);
 			fflush(stdout);
 			run_shell(card, NULL);
 			return 1;
 		}
-		printf("Login incorrect\n");
+		printf("%s\n", why);
 	}
 	return 1;
 }

@@ -87,6 +87,8 @@ int main(void)
 {
 	const char *path = env_or("PATH_INFO", "");
 
+	if (!request_host_ok())
+		return 0;
 	if (!strcmp(path, "/session"))
 		route_session();
 	else if (!strcmp(path, "/setup"))

@@ -1,8 +1,9 @@
 import { ownCProgram, ownCSources } from '../../scripts/lib/builders.ts';
+import { RTMP_TARGET_MAX } from '../../scripts/lib/config.ts';
 import type { Recipe } from '../../scripts/lib/recipe.ts';
 
-/** camfw-login's C files: it shares the password file's code with camfw-api. */
-const LOGIN = ['login.c', 'passwd.c', 'sha256.c', 'util.c'];
+/** camfw-login's C files: it shares the password file's code and the login limit with camfw-api. */
+const LOGIN = ['limit.c', 'login.c', 'net.c', 'passwd.c', 'sha256.c', 'util.c'];
 /** camfw-grow-part: one file of its own. */
 const GROW_PART = ['grow-part.c'];
 
@@ -17,6 +18,7 @@ export const camfwApi: Recipe = {
   license: 'GPL-2.0-only',
   licenseFiles: ['main.c'],
   programs: [{ path: 'usr/lib/camfw/camfw-api' }, { path: 'usr/lib/camfw/camfw-login' }, { path: 'usr/lib/camfw/camfw-grow-part', smoke: ['--help'] }],
+  cDefines: { RTMP_TARGET_MAX },
   async build(ctx) {
     await ownCProgram(ctx, { path: 'usr/lib/camfw/camfw-api', sources: ownCSources(ctx).filter((f) => f !== 'login.c' && !GROW_PART.includes(f)) });
     await ownCProgram(ctx, { path: 'usr/lib/camfw/camfw-login', sources: LOGIN });

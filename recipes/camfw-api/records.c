@@ -1,7 +1,8 @@
 /*
  * The recordings avworker-min writes beside the card directory (CAMFW_RECORD, set by the
  * web service): the list, a segment to play or download (lighttpd sends it, with ranges),
- * and deleting one. Only files named as avworker-min names them are touched.
+ * and deleting one. Only files named as avworker-min names them are touched, and only
+ * regular files: a link named like a segment is neither listed nor served.
  *
  *   GET  /api/recordings
  *   GET  /api/recording/YYYYMMDD-HHMMSS.mp4
@@ -9,6 +10,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,20 @@ static int segment_name(const char *n)
 	       (!strcmp(n + 15, ".mp4") || !strcmp(n + 15, ".mov"));
 }
 
+/* The segment NAME's size and time, opened without following a link (nor waiting on a FIFO); -1 unless it is a regular file. */
+static int segment_stat(const char *name, struct stat *st)
+{
+	char p[600];
+	int fd, ok;
+	snprintf(p, sizeof p, "%s/%s", record_dir(), name);
+	fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ok = fstat(fd, st) == 0 && S_ISREG(st->st_mode);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 static int newest_first(const void *a, const void *b)
 {
 	return strcmp(((const struct segment *)b)->name, ((const struct segment *)a)->name);
@@ -54,12 +70,8 @@ void route_recordings(void)
 		return;
 	d = opendir(record_dir());
 	while (d && (e = readdir(d)) && n < RECORDINGS_MAX) {
-		char p[600];
 		struct stat st;
-		if (!segment_name(e->d_name))
-			continue;
-		snprintf(p, sizeof p, "%s/%s", record_dir(), e->d_name);
-		if (stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+		if (!segment_name(e->d_name) || segment_stat(e->d_name, &st) < 0)
 			continue;
 		memcpy(seg[n].name, e->d_name, 20); /* 19 characters and the NUL: segment_name() */
 		seg[n].size = (long long)st.st_size;
@@ -88,11 +100,11 @@ void route_recording(const char *name)
 	struct stat st;
 	if (!logged_in_get(&session))
 		return;
-	snprintf(p, sizeof p, "%s/%s", record_dir(), name);
-	if (!segment_name(name) || stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (!segment_name(name) || segment_stat(name, &st) < 0) {
 		reply_error(404, NULL, "no such recording");
 		return;
 	}
+	snprintf(p, sizeof p, "%s/%s", record_dir(), name);
 	printf("Status: 200 OK\r\nContent-Type: %s\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nX-Sendfile: %s\r\n\r\n",
 	       strcmp(name + 15, ".mov") ? "video/mp4" : "video/quicktime", p);
 }

@@ -14,9 +14,11 @@
 #include <string.h>
 #include "api.h"
 
-enum kind { BOOLEAN, INTEGER, CHOICE, HOSTNAME, HOST, ZONE };
+enum kind { BOOLEAN, INTEGER, CHOICE, HOSTNAME, HOST, NAMES, ZONE };
 /* the services a change of settings may restart */
 enum { RESTARTS = 7 };
+/* the owner's other names for the camera */
+enum { WEB_NAMES_MAX = 8 };
 
 struct setting {
 	const char *name, *var;
@@ -31,6 +33,8 @@ struct setting {
 
 static const struct setting SETTINGS[] = {
 	{ "hostname", "CAMFW_HOSTNAME", HOSTNAME, 1, 63, NULL, NULL, NULL },
+	/* the owner's other names for the camera, which the Host header may give (host.c) */
+	{ "webNames", "CAMFW_WEB_NAMES", NAMES, 0, WEB_NAMES_MAX, NULL, NULL, NULL },
 	{ "timezone", "CAMFW_TZ_NAME", ZONE, 0, 0, NULL, NULL, "stream" },
 	{ "ntpServer", "CAMFW_NTP_SERVER", HOST, 1, 253, NULL, NULL, "ntp" },
 	{ "ntp", "CAMFW_SERVICE_NTP", BOOLEAN, 0, 0, NULL, NULL, NULL },
@@ -88,24 +92,24 @@ int has_feature(const struct conf *c, const char *feature)
 	return in_list(conf_get(c, "CAMFW_FEATURES"), feature);
 }
 
-/* A host name: labels of letters, digits and inner hyphens, joined by dots (or an IPv4 address). */
-static int host_ok(const char *v, int dots)
+/* Up to MAX host names of at most 253 bytes, one space between two ("" is none). */
+static int names_ok(const char *v, long max)
 {
-	size_t label = 0;
-	const char *p;
-	for (p = v; *p; p++) {
-		if (*p == '.' && dots) {
-			if (!label || p[-1] == '-')
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (dots && *p >= 'A' && *p <= 'Z') || (*p == '-' && label)))
+	char name[254];
+	long n = 0;
+	while (*v) {
+		size_t len = strcspn(v, " ");
+		if (len == 0 || len >= sizeof name || ++n > max)
 			return 0;
-		if (++label > 63)
+		memcpy(name, v, len);
+		name[len] = '\0';
+		if (!hostname_ok(name, 1))
+			return 0;
+		v += len;
+		if (*v == ' ' && !*++v)
 			return 0;
 	}
-	return label && p[-1] != '-';
+	return 1;
 }
 
 /* The value to store for s, or NULL after a 400 naming the field. */
@@ -147,8 +151,14 @@ static const char *checked(const struct setting *s, const struct field *f, const
 		return f->value;
 	case HOSTNAME:
 	case HOST:
-		if (f->len < (size_t)s->min || f->len > (size_t)s->max || !host_ok(f->value, s->kind == HOST)) {
+		if (f->len < (size_t)s->min || f->len > (size_t)s->max || !hostname_ok(f->value, s->kind == HOST)) {
 			reply_error(400, s->name, s->kind == HOST ? "%s: a host name or IPv4 address (letters, digits, '-' and '.')" : "%s: lower-case letters, digits and inner '-', at most 63", s->name);
+			return NULL;
+		}
+		return f->value;
+	case NAMES:
+		if (!names_ok(f->value, s->max)) {
+			reply_error(400, s->name, "%s: at most %ld host names (letters, digits, '-' and '.'), one space between two", s->name, s->max);
 			return NULL;
 		}
 		return f->value;
@@ -362,7 +372,7 @@ void route_stream(void)
 	url = body_get(&b, "url");
 	key = body_get(&b, "key");
 	if (url->len) {
-		if (strncmp(url->value, "rtmp://", 7) || url->len > 900 || !value_ok(url->value) || strchr(url->value, ' ')) {
+		if (strncmp(url->value, "rtmp://", 7) || !value_ok(url->value) || strchr(url->value, ' ')) {
 			reply_error(400, "url", "url: rtmp://host[:port]/app (plain RTMP: the camera has no TLS, so no rtmps), printable ASCII without spaces");
 			return;
 		}
@@ -374,7 +384,7 @@ void route_stream(void)
 		}
 		n = strcspn(host, ":/");
 		snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : 0), host);
-		if (!n || n > 253 || !host_ok(name, 1)) {
+		if (!n || n > 253 || !hostname_ok(name, 1)) {
 			reply_error(400, "url", "url: rtmp://host[:port]/app: the host is missing or not a host name");
 			return;
 		}
@@ -395,8 +405,8 @@ void route_stream(void)
 		reply_error(400, "url", "url: missing (the key goes with a server)");
 		return;
 	}
-	if (key->len > 256 || !value_ok(key->value) || strchr(key->value, ' ')) {
-		reply_error(400, "key", "key: printable ASCII without spaces, at most 256");
+	if (!value_ok(key->value) || strchr(key->value, ' ')) {
+		reply_error(400, "key", "key: printable ASCII without spaces");
 		return;
 	}
 	if (!url->len && !strcmp(conf_get(&c, "CAMFW_SERVICE_RTMP"), "1")) {
@@ -406,6 +416,12 @@ void route_stream(void)
 	n = strlen(url->value);
 	while (n && url->value[n - 1] == '/' && key->len)
 		n--;
+	/* what avworker-min and the build take too (RTMP_TARGET_MAX, from the build) */
+	if (n + (key->len ? 1 + key->len : 0) > RTMP_TARGET_MAX) {
+		reply_error(400, key->len ? "key" : "url", "%s: the URL and the key together are %zu bytes: the camera takes at most %d", key->len ? "key" : "url",
+			    n + (key->len ? 1 + key->len : 0), RTMP_TARGET_MAX);
+		return;
+	}
 	snprintf(text, sizeof text,
 		 "# avworker-min settings (etc/camfw/services/40-stream.sh): the RTMP target with its key,\n"
 		 "# a secret, which nothing shows\n%s%.*s%s%s%s",

@@ -175,3 +175,23 @@ void first_line(const char *path, char *out, size_t size)
 		out[strcspn(out, "\n")] = '\0';
 	fclose(f);
 }
+
+/* A host name: labels of letters, digits and inner hyphens, joined by dots (or an IPv4 address). */
+int hostname_ok(const char *v, int dots)
+{
+	size_t label = 0;
+	const char *p;
+	for (p = v; *p; p++) {
+		if (*p == '.' && dots) {
+			if (!label || p[-1] == '-')
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || (dots && *p >= 'A' && *p <= 'Z') || (*p == '-' && label)))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return label && p[-1] != '-';
+}

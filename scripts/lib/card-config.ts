@@ -75,6 +75,7 @@ export function configFiles(config: CamfwConfig, camera: Camera): CardFile[] {
           // the camera's own Wi-Fi network (access point), where its stock hostapd can run one
           ...(camera.hostapdDriver ? { CAMFW_HOSTAPD_DRIVER: camera.hostapdDriver } : {}),
           CAMFW_WEB_PORT: config.web.port,
+          CAMFW_WEB_NAMES: config.web.names,
           CAMFW_VIDEO_RESOLUTION: config.video.resolution,
           CAMFW_VIDEO_FPS: config.video.fps,
           CAMFW_VIDEO_BITRATE_KBPS: config.video.bitrateKbps,

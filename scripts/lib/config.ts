@@ -47,7 +47,17 @@ const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const POSIX_TZ = /^(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)[+-]?\d{1,2}(?::\d{2}){0,2}(?:(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)(?:[+-]?\d{1,2}(?::\d{2}){0,2})?(?:,[JM]?[\d.]+(?:\/[+-]?\d{1,3}(?::\d{2}){0,2})?,[JM]?[\d.]+(?:\/[+-]?\d{1,3}(?::\d{2}){0,2})?)?)?$/;
 
 /** What camfw-api's settings.c takes as a host: labels of letters, digits and inner hyphens. */
-const NTP_HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST = '(?=[^ ]{1,253}(?: |$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*';
+const NTP_HOST = new RegExp(`^${HOST}$`);
+/** camfw-api's webNames: up to 8 host names, one space between two. */
+const WEB_NAMES = new RegExp(`^(?:${HOST}(?: ${HOST}){0,7})?$`);
+
+/**
+ * The longest RTMP target, the URL with its key, in bytes: ffmpeg's RTMP splits its path
+ * into 1024 bytes. The build configuration, camfw-api and avworker-min (both built with
+ * this number) take this one limit.
+ */
+export const RTMP_TARGET_MAX = 1023;
 
 export const CONFIG_SCHEMA: ObjectField = {
   type: 'object',
@@ -80,6 +90,14 @@ export const CONFIG_SCHEMA: ObjectField = {
         user: { type: 'string', default: 'admin', description: 'User name', pattern: /^[A-Za-z0-9._-]{1,32}$/, patternHelp: 'letters, digits, . _ - (1 to 32)' },
         password: { type: 'string', secret: true, minLength: 8, maxLength: 128, description: 'Password; leave out to have each camera ask for one on its first visit (from its own network only). A card built with a password is not bit-identical to another build: its hash has a random salt' },
         port: { type: 'integer', default: 80, minimum: 1, maximum: 65535, description: 'HTTP port' },
+        names: {
+          type: 'string',
+          default: '',
+          description:
+            "Other names the camera is reached by (a reverse proxy, a DNS entry of your own), space-separated. The web UI answers only requests for an IP address, its hostname, hostname.local, the name the network's DHCP domain gives it, and these (DNS rebinding)",
+          pattern: WEB_NAMES,
+          patternHelp: 'up to 8 host names (letters, digits, inner hyphens, dots), one space between two',
+        },
       },
     },
     video: {
@@ -107,9 +125,9 @@ export const CONFIG_SCHEMA: ObjectField = {
           description: 'RTMP server URL, e.g. rtmp://a.rtmp.youtube.com/live2; a secret like the key, since a key may be part of it',
           pattern: /^rtmp:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[!-~]*$/,
           patternHelp: 'rtmp://host[:port]/app (plain RTMP: the camera has no TLS, so no rtmps), printable ASCII without spaces',
-          maxLength: 900,
+          maxLength: RTMP_TARGET_MAX,
         },
-        key: { type: 'string', secret: true, minLength: 1, maxLength: 256, pattern: /^[!-~]+$/, patternHelp: 'printable ASCII without spaces', description: 'Stream key, added to the URL as its last part' },
+        key: { type: 'string', secret: true, minLength: 1, maxLength: RTMP_TARGET_MAX, pattern: /^[!-~]+$/, patternHelp: 'printable ASCII without spaces', description: 'Stream key, added to the URL as its last part' },
       },
     },
     record: {
@@ -148,7 +166,7 @@ export interface CamfwConfig {
   timezone: string;
   ntpServer: string;
   wifi?: { ssid: string; psk: string; country: string };
-  web: { user: string; password?: string; port: number };
+  web: { user: string; password?: string; port: number; names: string };
   video: { resolution: string; fps: number; bitrateKbps: number; timestamp: boolean; flip: boolean; mirror: boolean; ir: string };
   stream?: { url: string; key?: string };
   record: { segmentSeconds: number; keepFreeMb: number };
@@ -211,7 +229,8 @@ export function validateConfig(raw: unknown): CamfwConfig {
   const errors: string[] = [];
   const config = check(CONFIG_SCHEMA, raw, '', errors) as CamfwConfig;
   if (config?.services?.rtmp && !config.stream) errors.push('services.rtmp: true needs stream.url (the RTMP server to push to)');
-  if (typeof config?.stream?.url === 'string' && Buffer.byteLength(rtmpTarget(config.stream)) > 1000) errors.push('stream: the URL and the key together are longer than the 1000 bytes avworker-min takes');
+  if (typeof config?.stream?.url === 'string' && Buffer.byteLength(rtmpTarget(config.stream)) > RTMP_TARGET_MAX)
+    errors.push(`stream: the URL and the key together are ${Buffer.byteLength(rtmpTarget(config.stream))} bytes: the camera takes at most ${RTMP_TARGET_MAX}`);
   if ((config?.services?.rtmp || config?.services?.record) && config.services.rtsp === false) errors.push('services.rtsp: false leaves nothing to push or record (avworker-min reads the camera\'s RTSP stream): turn services.rtsp on, or services.rtmp and services.record off');
   if (errors.length) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return config;

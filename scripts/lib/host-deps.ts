@@ -77,6 +77,7 @@ export const HOST_PACKAGES: HostPackage[] = [
   { name: 'diffoscope-minimal', why: 'says where two builds differ (npm run compare)', for: 'test' },
   { name: 'autoconf', why: 'makes the tiny autotools package that tests the autotools builder', for: 'test' },
   { name: 'shellcheck', why: 'checks every shell script that goes on a card', for: 'test' },
+  { name: 'iproute2', why: "ip netns: a routing table of the test's own, the camera's, for camfw-api's own-network rule", for: 'test' },
   { name: 'mmdebstrap', why: 'makes the fresh Debian 12 root that npm run test:fresh proves the README in', for: 'fresh' },
   { name: 'ca-certificates', why: 'npm and apt over TLS inside the fresh root', for: 'fresh' },
   { name: 'mount', why: 'mounts /proc, /sys and /dev in the fresh root', for: 'fresh' },

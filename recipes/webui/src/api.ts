@@ -113,6 +113,7 @@ export interface Status {
 export interface Settings {
   settings: {
     hostname: string;
+    webNames: string;
     timezone: string;
     ntpServer: string;
     ntp: boolean;

@@ -24,11 +24,20 @@ export const networkPage: Page = async (main) => {
   const name = h('input', { id: 'hostname', value: s.settings.hostname, maxlength: 63, pattern: '[a-z0-9]([a-z0-9-]*[a-z0-9])?' });
   const nameNote = note();
   const nameSave = h('button', { type: 'submit' }, 'Save');
-  const nameForm = h('form', {}, labelled('Camera name on the network', name, 'lower-case letters, digits and inner hyphens'), nameSave);
+  // the page answers only its address and its names (DNS rebinding): a reverse proxy's or
+  // the owner's own DNS name must be one of these
+  const names = h('input', { id: 'web-names', value: s.settings.webNames, maxlength: 1000, autocomplete: 'off' });
+  const nameForm = h(
+    'form',
+    {},
+    labelled('Camera name on the network', name, 'lower-case letters, digits and inner hyphens'),
+    labelled('Other names it is opened by', names, `a reverse proxy's or your own DNS name, up to 8, separated by spaces; its address, ${s.settings.hostname}, ${s.settings.hostname}.local and the name your router gives it need none`),
+    nameSave,
+  );
   nameForm.addEventListener('submit', (e) => {
     e.preventDefault();
     void act(nameSave, nameNote, async () => {
-      await saveSettings({ hostname: name.value });
+      await saveSettings({ hostname: name.value, webNames: names.value.trim().split(/\s+/).filter(Boolean).join(' ') });
       return 'Saved.';
     });
   });

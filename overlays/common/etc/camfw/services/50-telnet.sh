@@ -16,7 +16,9 @@ service_check() {
 }
 service_run() {
 	log_line "starting telnetd on port 23 (login: the web page's user and password)"
-	exec telnetd -F -p 23 -l "$CAMFW_ROOT/usr/lib/camfw/camfw-login"
+	# tcpsvd gives camfw-login the client's address (TCPREMOTEIP), by which the failed
+	# logins are counted; at most 8 sessions, 2 from one address
+	exec tcpsvd -v -c 8 -C 2 0.0.0.0 23 telnetd -i -l "$CAMFW_ROOT/usr/lib/camfw/camfw-login"
 }
 # shellcheck source=../service.sh
 . "${1:?usage: busybox sh 50-telnet.sh CARD_DIR ACTION}/etc/camfw/service.sh"
