@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { chooseToolchain, setupToolchain } from '../toolchain/index.ts';
 import { buildRecipes } from './lib/builder.ts';
 import { camera, MODEL_IDS } from './lib/cameras.ts';
+import { benchLogin } from './lib/bench-login.ts';
 import { benchStreamWorker } from './lib/bench-stream.ts';
 import { CARD_RECIPES } from './lib/card-parts.ts';
 import { ensureHostPackages } from './lib/host-deps.ts';
@@ -14,7 +15,7 @@ import { paths } from './lib/paths.ts';
 import { run } from './lib/run.ts';
 import { bootCamera, waitForPage } from '../test/qemu/camera.ts';
 
-const PARTS = ['build', 'boot', 'stream'];
+const PARTS = ['build', 'boot', 'stream', 'login'];
 
 const HELP = `usage: npm run bench [-- --clean] [--runs N] [--parts ${PARTS.join(',')}]
 
@@ -26,6 +27,9 @@ Measures, on this machine:
   stream: avworker-min against the ffmpeg program doing the same job (RTSP to nginx-rtmp and
           fragmented MP4 segments) at 360p, 720p and 1080p: sizes, peak memory and CPU per
           minute under qemu-arm and inside the emulated YI
+  login:  the owner's web login and SSH password check alone and while strangers attack
+          (slow connections on every slot, parallel web guesses, wrong SSH checks), on the
+          card's lighttpd and camfw-api under qemu-arm
 Results go to output/bench/results.json.`;
 
 function median(xs: number[]): number {
@@ -80,6 +84,7 @@ main(async () => {
   }
   if (parts.has('stream')) results.streamWorker = await benchStreamWorker(busybox, path.join(paths.model('yi'), 'camfw-yi.img'), built);
   if (parts.has('boot')) results.boot = await benchBoots(busybox, runs);
+  if (parts.has('login')) results.login = await benchLogin(runs);
   fs.writeFileSync(path.join(paths.output, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 });
 

@@ -82,6 +82,8 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       const feeder = /camfw: feeding the watchdog \(BusyBox watchdog, pid (\d+)\)/.exec(log)![1];
       const joined = log.indexOf("camfw: network: wlan0 reaches its gateway 10.0.2.2 (the card's Wi-Fi settings)");
       assert.ok(joined >= 0, log);
+      // the address is camfw's own lease (its udhcpc's event script ran), not the cloud app's left over
+      assert.ok(log.lastIndexOf('camfw: network: wlan0 has 10.0.2.15, gateway 10.0.2.2', joined) >= 0, log);
       for (const name of ['iCamera', 'miio_client', 'boa']) assert.ok(log.indexOf(`camfw: stopped ${name}`) > joined, `${name} was not stopped after camfw's network worked:\n${log}`);
       const calls = (await cam.exec('cat /tmp/stock-calls.log')).output;
       assert.match(calls, /stock-call: wpa_supplicant -B -i wlan0 -c \/media\/mmcblk0p2\/data\/etc\/wpa_supplicant\.conf/);
@@ -116,7 +118,18 @@ describe('emulated Xiaofang: the cloud app owns Wi-Fi', { concurrency: 2 }, () =
       await cam.cardPage(8080, (NET_GRACE_S + 60) * 1000);
       const log = await cam.fileLine('/tmp/camfw.log', /camfw: network: the cloud app keeps the network/);
       assert.match(log, /no route to the gateway on wlan0 for 60 s with the card's Wi-Fi settings/);
+      // camfw's udhcpc cleared the cloud app's address when it started: it is given back
+      assert.match(log, /camfw: network: the cloud app's addresses are back \(10\.0\.2\.15\)/);
+      // the stock network answering is not camfw's settings working: the cloud app is kept,
+      // and with it its watchdog feeder (a take-over now would leave a camera off its
+      // network, feeding a watchdog nobody can reach)
+      await cam.fileLine('/tmp/camfw.log', /camfw: network: wlan0 reaches its gateway 10\.0\.2\.2 \(the camera's stock network \(fallback\)\)/);
+      await new Promise((r) => setTimeout(r, 12_000));
+      const after = (await cam.exec('cat /tmp/camfw.log')).output;
+      assert.doesNotMatch(after, /camfw's own Wi-Fi works|camfw: stopped/, after);
       assert.match(await cloudLeft(cam), /^\d+ \d+ \d+$/);
+      assert.doesNotMatch(cam.console(), /watchdog did not stop/);
+      await cam.cardPage(8080, 5_000);
     } finally {
       await cam.stop();
     }

@@ -254,6 +254,16 @@ export async function ownerSession(cam: RunningCamera, guestPort: 80 | 8080 = 80
 }
 
 /**
+ * Forgets the camera's failed logins, as an hour of quiet would: the test host reaches
+ * the camera from its gateway, an outsider, whose failures all count as the internet's
+ * (recipes/camfw-api/limit.c), so one test's wrong passwords would make the next wait.
+ */
+export async function forgetFailedLogins(cam: RunningCamera): Promise<void> {
+  const r = await cam.exec('rm -f /tmp/camfw/login/failures');
+  if (r.code !== 0) throw new Error(`cannot forget the failed logins: ${r.output}`);
+}
+
+/**
  * A telnet session on host port `port`: the login's user and password when asked, then
  * `command`; what the camera sent (telnet's option negotiation left out), once `until`
  * shows in it (an error if the connection ends first).

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { bootCamera, type RunningCamera } from './qemu/camera.ts';
 import { FANG_PAIRED } from './qemu/fang/model.ts';
 import { startRtmpServer, type RtmpServer } from './peers/nginx-rtmp.ts';
-import { cardImage, cardPrograms, ftp, OWNER_PASSWORD, ownerSession, sessionCookie, ssh, telnet, tmpDir } from './helpers.ts';
+import { cardImage, cardPrograms, forgetFailedLogins, ftp, OWNER_PASSWORD, ownerSession, sessionCookie, ssh, telnet, tmpDir } from './helpers.ts';
 import { run } from '../scripts/lib/run.ts';
 import { hostileSweep, type Send } from './hostile.ts';
 import { probeMedia, type WorkerStatus } from './avworker.ts';
@@ -183,6 +183,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('telnet, turned on from the web page, logs in with the web password only', async () => {
+    await forgetFailedLogins(cam);
     const { cookie } = await ownerSession(cam, 80, password);
     assert.match((await fetch(`${cam.url}api/status`, { headers: { cookie } }).then((r) => r.json()) as { telnet_port_open: boolean }).telnet_port_open.toString(), /^false$/);
     await turnOn('telnet');
@@ -195,6 +196,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('SSH, turned on from the web page, logs in with the web password only, with the host key its log shows', async () => {
+    await forgetFailedLogins(cam);
     const cookie = await turnOn('ssh');
     const knownHosts = path.join(dir, 'known_hosts');
     await cam.listening(22, 60_000, async () => (await cam.exec('tail -5 /tmp/camfw/log/ssh/current')).output);
@@ -225,6 +227,7 @@ describe('emulated YI: camfw\'s services under the supervisor', () => {
   });
 
   test('FTP, turned on from the web page, serves the recordings read-only to the owner only', async () => {
+    await forgetFailedLogins(cam);
     await turnOn('ftp');
     await cam.listening(21, 30_000);
     // never anonymous, never the stock root password

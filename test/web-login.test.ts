@@ -7,16 +7,15 @@
 // hostile input that changes nothing, and slow clients that cannot lock the owner out.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run, startBackground } from '../scripts/lib/run.ts';
+import { exchange, persistentSlowClient, request, slowClient } from './attack-clients.ts';
+import { startCardWeb, type CardWeb } from './card-web.ts';
 import { cgi, cookieOf } from './cgi.ts';
 import { hostileSweep, type Send } from './hostile.ts';
 import { renderCard, sessionCookie, tmpDir } from './helpers.ts';
 import { cameraNetwork } from './netns.ts';
-import { freePort, waitForPage } from './qemu/camera.ts';
 import { waitFor } from './wait.ts';
 
 const PASSWORD = 'a long enough test password';
@@ -333,37 +332,21 @@ describe('camfw-api, the CGI behind the login', () => {
 describe('the card\'s lighttpd in front of camfw-api', () => {
   let card: string;
   let runDir: string;
-  let record: string;
   let url: string;
   let port: number;
-  let server: ReturnType<typeof startBackground>;
+  let web: CardWeb;
+  let server: CardWeb['server'];
   const segment = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
   before(async () => {
     card = await renderCard('fang', { web: { user: 'owner', password: PASSWORD } });
-    runDir = tmpDir('web-run');
-    port = await freePort();
-    // The card's own lighttpd.conf, with what differs on an x86 host: lighttpd (an ARM
-    // program under qemu-arm) cannot exec the ARM CGI itself, so qemu-arm is its
-    // interpreter; the request log goes to a file, not to the camera's svlogd; camfw's
-    // RAM directory is a temporary one.
-    const conf = path.join(runDir, 'lighttpd.conf');
-    const cardConf = fs.readFileSync(path.join(card, 'etc/lighttpd.conf'), 'utf8');
-    const hostConf = cardConf
-      .replace('cgi.assign = ( "" => "" )', 'cgi.assign = ( "" => "/usr/bin/qemu-arm" )')
-      .replace(/accesslog\.filename = .*/, `accesslog.filename = "${runDir}/access.log"`)
-      .replace('"CAMFW_RUN" => "/tmp/camfw"', `"CAMFW_RUN" => "${runDir}", "QEMU_CPU" => "arm926"`);
-    assert.notEqual(hostConf, cardConf);
-    assert.equal((hostConf.match(/qemu-arm|QEMU_CPU|access\.log"|CAMFW_RUN" => "\//g) ?? []).length, 4, hostConf);
-    fs.writeFileSync(conf, hostConf);
-    record = tmpDir('web-record');
+    const record = tmpDir('web-record');
     fs.writeFileSync(path.join(record, '20261130-101500.mp4'), segment);
     // a link named like a segment, to a secret of the card: neither listed nor served
     fs.symlinkSync(path.join(card, 'etc/camfw/stream.conf'), path.join(record, '20261130-101600.mp4'));
-    server = startBackground(['qemu-arm', '-cpu', 'arm926', '-E', `CAMFW_ROOT=${card}`, '-E', `CAMFW_WEB_PORT=${port}`, '-E', `CAMFW_RECORD_DIR=${record}`, path.join(card, 'usr/sbin/lighttpd'), '-D', '-f', conf]);
-    url = `http://127.0.0.1:${port}/`;
-    assert.match((await waitForPage(`${url}public/build.txt`, 30_000)).body, /^model=fang$/m);
+    web = await startCardWeb(card, record, 'fang');
+    ({ runDir, url, port, server } = web);
   });
-  after(() => server?.stop());
+  after(() => web?.stop());
 
   /** A session of the owner's, from `from` (each test its own loopback address: one address holds 16 connections). */
   const ownerLogin = async (from: string) => {
@@ -496,114 +479,3 @@ describe('the card\'s lighttpd in front of camfw-api', () => {
     t.diagnostic(`the owner's login from another address while 16 guesses came at once: ${o.ms} ms`);
   });
 });
-
-/** One HTTP/1.1 request from the local address `from` (another loopback address than the slow clients'), on a connection of its own. */
-function request(from: string, port: number, method: string, pathname: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: pathname, localAddress: from, agent: false, headers, timeout: 30_000 }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${pathname} from ${from}: no answer in 30 s`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Sends `text` on a connection of its own and gives what comes back until the server closes it (at most 10 s). */
-function exchange(from: string, port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
-    let got = '';
-    socket.setTimeout(10_000, () => socket.destroy());
-    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
-    socket.on('close', () => resolve(got));
-    socket.on('error', reject);
-    socket.write(text, 'latin1');
-  });
-}
-
-interface SlowOptions {
-  /** Milliseconds between two bytes (a header line, for the default kind). */
-  every: number;
-  /**
-   * What it is slow in: the first request's header one line at a time (default), the
-   * first request's header a byte at a time, the next request's header on a kept-alive
-   * connection, or a POST's body.
-   */
-  kind?: 'header lines' | 'first header' | 'next header' | 'body';
-  cookie?: string;
-}
-
-/** A client that never finishes a request: when its slow part began and whether (and when) the server closed it. */
-async function slowClient(port: number, from: string, o: SlowOptions): Promise<{ closed: () => boolean; closedAfter: () => number | undefined; stop: () => void }> {
-  const socket = net.connect({ port, host: '127.0.0.1', localAddress: from });
-  await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  let closedAt: number | undefined;
-  let began = Date.now();
-  socket.on('close', () => (closedAt = Date.now()));
-  socket.on('error', () => undefined);
-  const kind = o.kind ?? 'header lines';
-  let pending = '';
-  if (kind === 'header lines') socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-  else if (kind === 'first header') pending = 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n\r\n';
-  else if (kind === 'body') {
-    socket.write(`POST /api/settings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nCookie: ${o.cookie}\r\nContent-Length: 200\r\n\r\n`);
-    pending = '{'.padEnd(200, ' ');
-  } else {
-    // a whole first request, answered; then the next one, slowly
-    socket.write('GET /public/build.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
-    await new Promise((resolve) => socket.once('data', resolve));
-    began = Date.now();
-    pending = 'GET /public/build.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: 1\r\n\r\n';
-  }
-  const send = () => {
-    if (closedAt !== undefined) return;
-    if (kind === 'header lines') socket.write('X-Slow: 1\r\n');
-    else if (pending) {
-      socket.write(pending[0]);
-      pending = pending.slice(1);
-    }
-  };
-  if (kind !== 'header lines') send();
-  const timer = setInterval(send, o.every);
-  return {
-    closed: () => closedAt !== undefined,
-    closedAfter: () => (closedAt === undefined ? undefined : closedAt - began),
-    stop: () => {
-      clearInterval(timer);
-      socket.destroy();
-    },
-  };
-}
-
-/** A slow client that comes back each time the server closes it, until stopped. */
-function persistentSlowClient(port: number, from: string, o: SlowOptions): { open: () => boolean; reopened: () => number; stop: () => void } {
-  let current: Awaited<ReturnType<typeof slowClient>> | undefined;
-  let stopped = false;
-  let reopened = -1;
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        current = await slowClient(port, from, o);
-        reopened++;
-        await waitFor('the server to close a slow client', () => stopped || current!.closed() || undefined, 600_000);
-        current.stop();
-      } catch {
-        // refused or reset at accept (16 per address): try again
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  };
-  void loop();
-  return {
-    open: () => current !== undefined && !current.closed(),
-    reopened: () => Math.max(reopened, 0),
-    stop: () => {
-      stopped = true;
-      current?.stop();
-    },
-  };
-}

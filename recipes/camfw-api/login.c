@@ -103,7 +103,7 @@ static int owner_matches(const char *user, char *password, const char **why)
 	int ok = 0;
 	*why = "Login incorrect";
 	if (wait > 0)
-		*why = "camfw: too many failed logins from this address: wait and try again";
+		*why = "camfw: too many failed logins: wait and try again";
 	else if (wait == LOGIN_BUSY)
 		*why = "camfw: the camera is checking other logins: try again in a moment";
 	else

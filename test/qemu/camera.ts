@@ -14,7 +14,7 @@ import { waitForLine } from './lines.ts';
 import { waitFor } from '../wait.ts';
 import type { AccessPoint, EmulatedModel } from './model.ts';
 import { emulatedModel } from './models.ts';
-import { startPhone, WIFI_PHONE, type RunningPhone } from './phone/phone.ts';
+import { startPhone, type RunningPhone } from './phone/phone.ts';
 import { startSensor } from './sensor/sensor.ts';
 import { allowedRanges } from './surface/surface.ts';
 
@@ -139,7 +139,7 @@ export interface RunningCamera {
   exec(command: string, timeoutMs?: number): Promise<{ code: number; output: string }>;
   /** Whether the camera's radio link to the access point (and the host) is up now. */
   linkUp(): boolean;
-  /** The phone in range (BootOptions.phone or phoneOnWifi), started with the camera. */
+  /** The phone in range (BootOptions.phone), started with the camera. */
   phone?: RunningPhone;
   /** Waits for camfw's own /public/build.txt (model=MODEL) on the camera's port; failing, says what QEMU and the console show. */
   cardPage(guestPort?: 80 | 8080, timeoutMs?: number): Promise<{ body: string; ms: number }>;
@@ -161,13 +161,6 @@ export interface BootOptions {
    * air link, through which the test reaches the camera then.
    */
   phone?: AccessPoint;
-  /**
-   * A phone on the camera's Wi-Fi (its access point's network), beside it: the same second
-   * machine at WIFI_PHONE's address, through which the test reaches the camera as a
-   * device of the camera's own network does (through QEMU's forward the host is the
-   * camera's gateway, as a router's port forward is).
-   */
-  phoneOnWifi?: boolean;
 }
 
 /** A line-oriented client of a QEMU unix socket (QMP or a serial port). */
@@ -226,7 +219,7 @@ async function qmpClient(sock: string): Promise<{ command(execute: string, args?
  * the board's SMC91C111, standing in for the Wi-Fi: its link starts down and follows the
  * model's radio (up only while the camera is associated with `accessPoint`; with a
  * `phone`, open to the phone alone while the camera's own network runs with the phone's
- * name and key; with `phoneOnWifi`, open to the phone too while it is associated). Guest ports 80, 8080, 554, 23, 22 and 21 are forwarded to free ports on
+ * name and key). Guest ports 80, 8080, 554, 23, 22 and 21 are forwarded to free ports on
  * 127.0.0.1; the image sensor runs on the host.
  */
 export async function bootCamera(model: ModelId, cardImage: string, busybox: string, opts: BootOptions = {}): Promise<RunningCamera> {
@@ -275,7 +268,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         '-net', 'nic,model=smc91c111,netdev=radio',
         '-netdev', `user,id=station,${forwards.join(',')}`,
         '-netdev', 'hubport,id=station-port,hubid=0,netdev=station',
-        ...(opts.phone || opts.phoneOnWifi ? ['-netdev', `stream,id=air,server=on,addr.type=unix,addr.path=${airSock}`, '-netdev', 'hubport,id=air-port,hubid=0,netdev=air'] : []),
+        ...(opts.phone ? ['-netdev', `stream,id=air,server=on,addr.type=unix,addr.path=${airSock}`, '-netdev', 'hubport,id=air-port,hubid=0,netdev=air'] : []),
         '-qmp', `unix:${qmpSock},server=on,wait=off`,
         '-serial', `file:${consoleLog}`, '-serial', `unix:${ctlSock},server=on,wait=off`,
         // paused until the radio is off
@@ -316,7 +309,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
     // the radio's state: down, up (associated with the access point) or ap (the camera's
     // own network, which the phone joined); what each lets through
     type Radio = 'down' | 'up' | 'ap';
-    const links = (r: Radio) => ({ radio: r !== 'down', station: r === 'up', ...(opts.phone ? { air: r === 'ap' } : opts.phoneOnWifi ? { air: r === 'up' } : {}) });
+    const links = (r: Radio) => ({ radio: r !== 'down', station: r === 'up', ...(opts.phone ? { air: r === 'ap' } : {}) });
     const setRadio = async (r: Radio) => {
       for (const [name, up] of Object.entries(links(r))) await qmp.command('set_link', { name, up });
     };
@@ -340,8 +333,8 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
       await following;
     });
     let phone: RunningPhone | undefined;
-    if (opts.phone || opts.phoneOnWifi) {
-      phone = await startPhone(work, airSock, busybox, { 80: await freePort(), 8080: await freePort() }, opts.phoneOnWifi ? WIFI_PHONE : undefined);
+    if (opts.phone) {
+      phone = await startPhone(work, airSock, busybox, { 80: await freePort(), 8080: await freePort() });
       cleanups.push(() => phone?.stop());
     }
 

@@ -30,6 +30,15 @@ while ! netstat -ltn | grep -q ':80 ' && [ "$n" -lt 50 ]; do
 	n=$((n + 1))
 done
 echo "camfw-test: cloud running: [$(pidof iCamera miio_client boa)]"
+# The owner puts the card in once the camera has booted (the blue LED stops flashing: the
+# cloud app is on its network), as fang-hacks and camfw's README ask: the hotplug sees the
+# card once iCamera has its address (at most 30 s: a camera out of its network's range).
+n=0
+while ! ifconfig wlan0 2> /dev/null | grep -q 'inet addr:' && [ "$n" -lt 150 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
+echo "camfw-test: the card goes in; the cloud app has [$(ifconfig wlan0 2> /dev/null | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')]"
 
 # What the stock mdev hotplug script (/etc/hotplug/sdcard) does for each partition:
 # vfat is mounted and its snx_autorun.sh executed; ext2 is mounted.

@@ -4,9 +4,7 @@
 # card). It joins as a phone does: asks for an address by DHCP until it has one, and
 # then lets the test reach the camera through it: its second network card, to the test
 # host only, takes connections on ports 80 and 8080 and relays each to the same port of
-# the router the camera's DHCP server named. On the camera's Wi-Fi beside it instead
-# (phone_address and phone_camera from the kernel's command line), it has that address
-# and relays to the camera.
+# the router the camera's DHCP server named.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -25,16 +23,9 @@ for port in 80 8080; do
 done
 echo "phone: up"
 joined=""
-if [ -n "${phone_address:-}" ]; then
-	ifconfig eth0 "$phone_address" netmask 255.255.255.0 up
-	echo "$phone_camera" > /tmp/relay-to
-	joined=1
-	echo "phone: on the camera's Wi-Fi: address $phone_address camera $phone_camera"
-fi
 while true; do
 	if [ -z "$joined" ] && udhcpc -i eth0 -s /etc/dhcp.script -n -q -t 3 -T 2 > /dev/null 2>&1; then
 		joined=1
-		cp /tmp/router /tmp/relay-to
 		echo "phone: joined: address $(cat /tmp/address) router $(cat /tmp/router)"
 	fi
 	sleep 2

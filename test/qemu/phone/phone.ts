@@ -15,12 +15,6 @@ const PHONE_MODULES = ['mii', 'smc91x', 'failover', 'net_failover', 'virtio_net'
 /** Its Wi-Fi's MAC address: the camera's network card has QEMU's default one. */
 const PHONE_MAC = '52:54:00:70:68:6e';
 
-/**
- * On the camera's Wi-Fi beside it: the phone's address there, and the camera's (the first
- * of QEMU's DHCP leases, which the camera takes).
- */
-export const WIFI_PHONE = { address: '10.0.2.20', camera: '10.0.2.15' };
-
 export interface RunningPhone {
   /** The camera's port 80 or 8080 as the phone reaches it on the camera's own network, relayed to host loopback. */
   urlOn(cameraPort: 80 | 8080): string;
@@ -33,12 +27,11 @@ export interface RunningPhone {
 /**
  * Starts the test's phone: a second emulated ARM machine whose Wi-Fi is the air link
  * `airSocket` (the camera's QEMU listens there; its radio passes frames only while the
- * camera's own network runs with the name and key the phone was given, or with `onWifi`
- * while the camera is on its access point's network, where the phone has that address).
- * Its second network card reaches only the host: `hostPorts` on 127.0.0.1 are relayed
- * through the phone to the camera's ports 80 and 8080 (init.sh).
+ * camera's own network runs with the name and key the phone was given). Its second
+ * network card reaches only the host: `hostPorts` on 127.0.0.1 are relayed through the
+ * phone to the camera's ports 80 and 8080 (init.sh).
  */
-export async function startPhone(work: string, airSocket: string, busybox: string, hostPorts: Record<80 | 8080, number>, onWifi?: typeof WIFI_PHONE): Promise<RunningPhone> {
+export async function startPhone(work: string, airSocket: string, busybox: string, hostPorts: Record<80 | 8080, number>): Promise<RunningPhone> {
   const kernel = await testKernel();
   const root = path.join(work, 'phone.d');
   fs.rmSync(root, { recursive: true, force: true });
@@ -55,8 +48,7 @@ export async function startPhone(work: string, airSocket: string, busybox: strin
   fs.writeFileSync(consoleLog, '');
   const qemu = startBackground([
     'qemu-system-arm',
-    // (unknown kernel parameters with a value reach /init as its environment)
-    ...versatileBoard(kernel, 48, initrd, `console=ttyAMA0 panic=-1 rdinit=/init${onWifi ? ` phone_address=${onWifi.address} phone_camera=${onWifi.camera}` : ''}`),
+    ...versatileBoard(kernel, 48, initrd, 'console=ttyAMA0 panic=-1 rdinit=/init'),
     '-netdev', `stream,id=air,server=off,addr.type=unix,addr.path=${airSocket}`,
     '-net', `nic,model=smc91c111,netdev=air,macaddr=${PHONE_MAC}`,
     // the host only: nothing the phone sends goes further

@@ -89,15 +89,8 @@ case "$mode" in
 		;;
 esac
 
-# The cloud app's addresses, to give back when the try fails: udhcpc clears the
-# interface's address when it starts, and the cloud app's DHCP client would not set it
-# again before its lease is due for renewal (hours): the owner would be locked out.
-if [ "$mode" = cloud ]; then
-	cloud_addr=$(ifconfig "$try_iface" | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')
-	cloud_mask=$(ifconfig "$try_iface" | sed -n 's/.*Mask:\([0-9.]*\).*/\1/p')
-	cloud_gw=$(net_gateway "$try_iface")
-	cp /tmp/resolv.conf "$NET_RUN/cloud-resolv.conf" 2> /dev/null
-fi
+# The cloud app's addresses, to give back when the try fails
+[ "$mode" != cloud ] || net_keep_addresses "$try_iface"
 
 : > "$NET_RUN/trying"
 trap 'rm -f "$NET_RUN/trying"' EXIT
@@ -154,16 +147,7 @@ fi
 net_stop
 rm -rf "$CANDIDATE"
 if [ "$mode" = cloud ]; then
-	if [ -n "$cloud_addr" ]; then
-		net_static "$try_iface" "$cloud_addr" "${cloud_mask:-255.255.255.0}" "$cloud_gw" ""
-		# the cloud app's resolv.conf as it was, not only its name servers
-		[ ! -f "$NET_RUN/cloud-resolv.conf" ] || mv "$NET_RUN/cloud-resolv.conf" /tmp/resolv.conf
-		if net_gateway_ok "$try_iface"; then
-			echo "camfw: network: the cloud app's addresses are back ($cloud_addr), and its gateway answers"
-		else
-			echo "camfw: network: the cloud app's addresses are back ($cloud_addr), but its gateway does not answer yet"
-		fi
-	fi
+	net_give_back "$try_iface"
 	say failed "$why: the cloud app keeps the network, nothing was saved"
 	exit 1
 fi

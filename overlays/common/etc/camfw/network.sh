@@ -9,7 +9,8 @@
 #   WHOSE     whose settings CONF holds, for the log
 #   FALLBACK  function run once when CONF gives no route for NET_GRACE s; it may call
 #             net_join again with the stock settings
-#   ON_UP     function run once, when the gateway first answers
+#   ON_UP     function run once, when the gateway first answers with CONF's settings
+#             (never after the fallback: the network that answers then is the stock one)
 # NET_RECORD (default CARD_DIR/NETWORK-FALLBACK.txt) is where the fallback is recorded.
 # The addresses come from DHCP, or from etc/camfw/network.conf when the owner set static
 # ones in the web UI. With etc/camfw/hostapd.conf on the card (the owner chose the
@@ -42,6 +43,33 @@ net_gateway_ok() {
 NET_AP_ADDRESS=192.168.0.1
 NET_AP_FIRST=192.168.0.100
 NET_AP_LAST=192.168.0.251
+
+# Keeps the addresses, gateway and resolv.conf that $1 has now (the cloud app's), for
+# net_give_back: udhcpc clears the interface's address when it starts, and the cloud
+# app's DHCP client would not set it again before its lease is due for renewal (hours):
+# the owner would be locked out.
+net_keep_addresses() {
+	mkdir -p "$NET_RUN"
+	rm -f "$NET_RUN/kept" "$NET_RUN/kept-resolv.conf"
+	kept_addr=$(ifconfig "$1" | sed -n 's/.*inet addr:\([0-9.]*\).*/\1/p')
+	[ -n "$kept_addr" ] || return 0
+	kept_mask=$(ifconfig "$1" | sed -n 's/.*Mask:\([0-9.]*\).*/\1/p')
+	printf '%s %s %s\n' "$kept_addr" "${kept_mask:-255.255.255.0}" "$(net_gateway "$1")" > "$NET_RUN/kept"
+	cp /tmp/resolv.conf "$NET_RUN/kept-resolv.conf" 2> /dev/null
+}
+
+# Sets the addresses net_keep_addresses kept on $1 again, if it kept any.
+net_give_back() {
+	read -r kept_addr kept_mask kept_gw < "$NET_RUN/kept" 2> /dev/null || return 0
+	net_static "$1" "$kept_addr" "$kept_mask" "$kept_gw" ""
+	# the cloud app's resolv.conf as it was, not only its name servers
+	[ ! -f "$NET_RUN/kept-resolv.conf" ] || mv "$NET_RUN/kept-resolv.conf" /tmp/resolv.conf
+	if net_gateway_ok "$1"; then
+		echo "camfw: network: the cloud app's addresses are back ($kept_addr), and its gateway answers"
+	else
+		echo "camfw: network: the cloud app's addresses are back ($kept_addr), but its gateway does not answer yet"
+	fi
+}
 
 # Stops the wpa_supplicant and udhcpc that net_join started, and the hostapd and udhcpd
 # of net_ap_start.
@@ -219,6 +247,7 @@ camfw_network() {
 			whose="the camera's stock network (fallback)"
 			"$fallback"
 			fallback=""
+			on_up=""
 			since=$now
 			state=waiting
 		fi

@@ -7,7 +7,8 @@
 # saved (etc/camfw/hostapd.conf, network.sh), the cloud app is stopped once hostapd runs.
 #
 # If camfw's network never reaches the gateway, it stops its own wpa_supplicant and
-# udhcpc and leaves the network to the cloud app. If it loses the gateway for good after
+# udhcpc, gives the cloud app its addresses back (camfw's udhcpc cleared them) and leaves
+# the network to it. If it loses the gateway for good after
 # the cloud app was stopped, it reboots the camera: the cloud app comes back with the
 # stock network, and NETWORK-FALLBACK.txt on the card's first partition, which says why,
 # keeps camfw off the network until the owner deletes it.
@@ -43,10 +44,14 @@ give_back() {
 		reboot
 	else
 		net_stop
+		net_give_back wlan0
 		echo "camfw: network: the cloud app keeps the network"
 		echo "camfw's Wi-Fi settings did not reach the gateway" > "$RUN/cloud-kept"
 		echo "camfw: stock: the cloud apps run and keep the network: $(cat "$RUN/cloud-kept")"
 	fi
 }
 
+# the cloud app's addresses, for give_back (the card goes in once the camera has booted,
+# its cloud app on the network)
+net_keep_addresses wlan0
 camfw_network "$ROOT" wlan0 wpa_supplicant "$ROOT/etc/wpa_supplicant.conf" "the card's Wi-Fi settings" give_back take_over
