@@ -27,8 +27,8 @@ export interface Call {
   type?: string;
   /** The Host header; default the camera's address as a browser on its network gives it. */
   host?: string;
-  /** A network namespace to run in: its routing table is then the camera's (test/netns.ts). */
-  netns?: string;
+  /** The words that enter a network namespace, whose routing table is then the camera's (test/netns.ts). */
+  inside?: string[];
 }
 
 /** `call` is the path below /api, with its query if any: "/log?name=web". */
@@ -49,7 +49,7 @@ export async function cgi(card: string, runDir: string, call: string, c: Call = 
     HTTP_X_CSRF_TOKEN: c.csrf ?? '',
     ...extraEnv,
   };
-  const r = await run([...(c.netns ? ['ip', 'netns', 'exec', c.netns] : []), 'qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), path.join(card, 'usr/lib/camfw/camfw-api')], { input: body, allowFail: true });
+  const r = await run([...(c.inside ?? []), 'qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), path.join(card, 'usr/lib/camfw/camfw-api')], { input: body, allowFail: true });
   assert.equal(r.code, 0, r.stderr);
   const [head, ...rest] = r.stdout.split('\r\n\r\n');
   const headers = new Map(head.split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as [string, string]));

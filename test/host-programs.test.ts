@@ -42,7 +42,7 @@ const DYNAMIC: Record<string, string[]> = {
   'scripts/lib/builders.ts ctx.env.CC': [],
   'recipes/wireless-tools/recipe.ts ctx.env.CC': [],
   'recipes/webui/recipe.ts path.join(ESBUILD, \'bin/esbuild\')': [],
-  'test/cgi.ts (c.netns ? [\'ip\', \'netns\', \'exec\', c.netns] : [])': ['ip', 'qemu-arm'],
+  'test/cgi.ts (c.inside ?? [])': ['nsenter', 'qemu-arm'],
 };
 
 /** Programs that are not Debian's: Node and npm are there before camfw (README), tsx comes with npm ci. */

@@ -216,7 +216,7 @@ describe('camfw-api, the CGI behind the login', () => {
     // the camera at 192.0.2.10/24, its router 192.0.2.1 (TEST-NET-1: no host's real network)
     const net = await cameraNetwork('192.0.2.10/24', '192.0.2.1');
     try {
-      const inside = (addr: string, call = '/session', body?: object) => cgi(card, runDir, call, { addr, netns: net.name, ...(body ? { body } : {}) });
+      const inside = (addr: string, call = '/session', body?: object) => cgi(card, runDir, call, { addr, inside: net.enter, ...(body ? { body } : {}) });
       for (const [addr, own] of [
         ['192.0.2.77', true],
         ['::ffff:192.0.2.77', true],

@@ -129,6 +129,8 @@ function writeStdout(stdout: NodeJS.ReadableStream, file: string, gzipLevel?: nu
 }
 
 export interface BackgroundProcess {
+  /** The program's process ID (undefined if it could not start). */
+  pid: number | undefined;
   /** Everything the program wrote to stderr so far. */
   stderr(): string;
   /** Whether the program has ended. */
@@ -167,6 +169,7 @@ export function startBackground(argv: readonly string[], opts: { cwd?: string } 
     return ended() ? proc.exitCode : undefined;
   };
   return {
+    pid: proc.pid,
     stderr: () => stderr,
     exited: ended,
     signal(signal, timeoutMs) {
