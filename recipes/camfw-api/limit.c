@@ -95,14 +95,22 @@ static void failures_load(struct failures *f, long now)
 
 static int failures_save(const struct failures *f)
 {
-	static char text[FAILURES_MAX * 80];
+	/* a line: the client, a count and a time, at most CLIENT_MAX + 32 bytes */
+	static char text[FAILURES_MAX * (CLIENT_MAX + 32)];
 	char p[512];
 	size_t len = 0;
-	int i;
+	int i, n;
 	text[0] = '\0';
-	for (i = 0; i < f->n; i++)
-		if (f->e[i].count)
-			len += (size_t)snprintf(text + len, sizeof text - len, "%s %u %ld\n", f->e[i].client, f->e[i].count, f->e[i].last);
+	for (i = 0; i < f->n; i++) {
+		if (!f->e[i].count)
+			continue;
+		n = snprintf(text + len, sizeof text - len, "%s %u %ld\n", f->e[i].client, f->e[i].count, f->e[i].last);
+		if (n < 0 || (size_t)n >= sizeof text - len) {
+			text[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
 	login_path(p, sizeof p, "failures");
 	return write_file_atomic(p, text, 0600);
 }
