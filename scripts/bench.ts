@@ -27,9 +27,9 @@ Measures, on this machine:
   stream: avworker-min against the ffmpeg program doing the same job (RTSP to nginx-rtmp and
           fragmented MP4 segments) at 360p, 720p and 1080p: sizes, peak memory and CPU per
           minute under qemu-arm and inside the emulated YI
-  login:  the owner's web login and SSH password check alone and while strangers attack
-          (slow connections on every slot, parallel web guesses, wrong SSH checks), on the
-          card's lighttpd and camfw-api under qemu-arm
+  login:  the owner's web login and SSH login alone and while strangers attack (slow
+          connections on every slot, parallel web guesses, wrong SSH logins), on the card's
+          lighttpd, camfw-api, dropbear and camfw-login under qemu-arm
 Results go to output/bench/results.json.`;
 
 function median(xs: number[]): number {
