@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { CAMERAS, MODEL_IDS } from '../scripts/lib/cameras.ts';
 import { readCardRecord } from '../scripts/lib/card.ts';
 import { paths } from '../scripts/lib/paths.ts';
-import { bootCamera } from './qemu/camera.ts';
+import { bootCamera, HOME_DOMAIN } from './qemu/camera.ts';
 import { hasSyscall } from './qemu/surface/surface.ts';
 import { cameraRequest, cardPrograms } from './helpers.ts';
 
@@ -48,6 +48,10 @@ describe('emulated camera boots the card and serves its page', () => {
         assert.equal(rebound.status, 421, rebound.body);
         assert.match(await cam.fileLine('/tmp/camfw/log/web/current', /refused a request/), /camfw-api: refused a request from 10\.0\.2\.2 for Host "rebind\.attacker\.example"/);
         assert.equal((await getWithHost(`${url}api/session`, `camfw-${model}.local:${guestPort}`)).status, 200);
+        // the name the router's DHCP gives it, once camfw has its own lease: the YI's (the
+        // Xiaofang's cloud app keeps the network here, whose lease camfw does not read)
+        const routerName = await getWithHost(`${url}api/session`, `camfw-${model}.${HOME_DOMAIN}`);
+        assert.equal(routerName.status, model === 'yi' ? 200 : 421, routerName.body);
         assert.equal((JSON.parse((await cameraRequest(cam, guestPort, 'session')).body) as { setup_needed: boolean }).setup_needed, true);
         // the camera's kernel surface: getrandom (Linux 3.17) is not there, setns (3.0) only on the YI
         const has = (nr: number) => (hasSyscall(CAMERAS[model].kernel, nr) ? 'present' : 'ENOSYS');

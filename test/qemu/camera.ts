@@ -33,6 +33,8 @@ const FIRMWARE_MODULES = ['mii', 'smc91x', 'softdog'];
  * reserved against 6172K).
  */
 const TEST_KERNEL_EXTRA_MIB = 1;
+/** The domain the access point's DHCP gives, as a home router gives its own (RFC 8375's for homes). */
+export const HOME_DOMAIN = 'home.arpa';
 /** How long the first command waits for the control shell of a booting camera. */
 const CONTROL_READY_MS = 300_000;
 
@@ -266,7 +268,7 @@ export async function bootCamera(model: ModelId, cardImage: string, busybox: str
         // set_link opens and closes each
         '-netdev', 'hubport,id=radio,hubid=0',
         '-net', 'nic,model=smc91c111,netdev=radio',
-        '-netdev', `user,id=station,${forwards.join(',')}`,
+        '-netdev', `user,id=station,domainname=${HOME_DOMAIN},${forwards.join(',')}`,
         '-netdev', 'hubport,id=station-port,hubid=0,netdev=station',
         ...(opts.phone ? ['-netdev', `stream,id=air,server=on,addr.type=unix,addr.path=${airSock}`, '-netdev', 'hubport,id=air-port,hubid=0,netdev=air'] : []),
         '-qmp', `unix:${qmpSock},server=on,wait=off`,
