@@ -176,19 +176,23 @@ export async function probeRtsp(url: string): Promise<ProbedStream[]> {
 }
 
 /**
- * Starts memhog KIB in the camera; says whether it still holds its memory 4 s later (a
- * process the OOM killer took may linger as a zombie: that counts as killed). It is gone
- * when this returns.
+ * The page cache the camera's programs do not map (logs read, the card's files) emptied
+ * first, so that what a probe finds depends on the programs running and not on what the
+ * test read before it.
  */
+const DROP_CACHES = 'sync; echo 3 > /proc/sys/vm/drop_caches';
+
 /**
  * Whether a program that needs `kib` KiB resident gets it: memhog touches every page, then
  * says "holding"; the OOM killer ends it when the camera has not that much left. The
  * answer waits for one or the other (a loaded host makes the emulated camera slow), then
- * a second more for a late kill.
+ * a second more for a late kill (a process the OOM killer took may linger as a zombie:
+ * that counts as killed). memhog is gone when this returns.
  */
 export async function memhogHolds(cam: RunningCamera, kib: number): Promise<boolean> {
   const r = await cam.exec(
     [
+      DROP_CACHES,
       `memhog ${kib} > /tmp/memhog.out & p=$!; i=0`,
       `alive() { kill -0 "$p" 2> /dev/null && ! grep -q '^State:.*Z' "/proc/$p/status"; }`,
       `while [ "$i" -lt 90 ] && alive && ! grep -q holding /tmp/memhog.out; do sleep 1; i=$((i + 1)); done`,
@@ -202,7 +206,7 @@ export async function memhogHolds(cam: RunningCamera, kib: number): Promise<bool
 }
 
 export async function memAvailableKiB(cam: RunningCamera): Promise<number> {
-  const r = await cam.exec('grep MemAvailable /proc/meminfo');
+  const r = await cam.exec(`${DROP_CACHES}; grep MemAvailable /proc/meminfo`);
   return Number(/MemAvailable:\s+(\d+) kB/.exec(r.output)?.[1]);
 }
 
