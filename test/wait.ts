@@ -1,3 +1,5 @@
+import net from 'node:net';
+
 /** Polls `check` until it gives a value, or fails with `what` and `context()`. */
 export async function waitFor<T>(
   what: string,
@@ -12,4 +14,13 @@ export async function waitFor<T>(
     if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not within ${timeoutMs / 1000} s\n${await context()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Whether something listens on 127.0.0.1:`port`. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
 }

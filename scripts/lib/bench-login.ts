@@ -6,14 +6,13 @@
 // a loopback address of its own (the camera's own network: the attackers there get its
 // reserved check too, the worst case).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { run, startBackground } from './run.ts';
 import { persistentSlowClient, request } from '../../test/attack-clients.ts';
 import { startCardWeb, type CardWeb } from '../../test/card-web.ts';
 import { cardPrograms, renderCard, tmpDir } from '../../test/helpers.ts';
 import { freePort } from '../../test/qemu/camera.ts';
-import { waitFor } from '../../test/wait.ts';
+import { accepts, waitFor } from '../../test/wait.ts';
 
 const PASSWORD = 'the owner of this camera';
 const OWNER = '127.0.0.9';
@@ -58,22 +57,8 @@ async function startSsh(card: string, web: CardWeb): Promise<Ssh> {
   const port = await freePort();
   const env = { DROPBEAR_PASSWORD_CHECK: login, DROPBEAR_SHELL: login, CAMFW_RUN: web.runDir };
   const server = startBackground(['qemu-arm', '-cpu', 'arm926', ...Object.entries(env).flatMap(([k, v]) => ['-E', `${k}=${v}`]), dropbear, 'dropbear', '-F', '-E', '-p', `127.0.0.1:${port}`, '-r', path.join(dir, 'key')]);
-  await waitFor('dropbear under qemu-arm', () => sshBanner(port), 30_000, () => server.stderr());
+  await waitFor('dropbear under qemu-arm', () => accepts(port), 30_000, () => server.stderr());
   return { port, askpass, stop: () => server.stop() };
-}
-
-/** Whether an SSH server on 127.0.0.1:`port` greets. */
-function sshBanner(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host: '127.0.0.1' });
-    socket.setTimeout(5000, () => socket.destroy());
-    socket.once('data', (d: Buffer) => {
-      resolve(d.toString('latin1').startsWith('SSH-'));
-      socket.destroy();
-    });
-    socket.on('close', () => resolve(false));
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /** An SSH login as root from `from` with `password`: whether dropbear took it, and its time. */

@@ -2,10 +2,10 @@
 // It records every publish to an FLV file that host ffprobe then reads, and its control
 // interface drops a publisher on demand, as an ingest that restarts would.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { startBackground, type BackgroundProcess } from '../../scripts/lib/run.ts';
 import { freePort } from '../qemu/camera.ts';
+import { accepts } from '../wait.ts';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
@@ -24,14 +24,6 @@ export interface RtmpServer {
   stop(): Promise<void>;
   /** Starts it again on the same ports after stop(); nothing when it runs. */
   start(): Promise<void>;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
 }
 
 function config(dir: string, rtmpPort: number, httpPort: number): string {
